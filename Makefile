@@ -1,0 +1,37 @@
+# The two commands of the README:
+#   make run   — install everything, migrate, load the Seoul data, serve http://127.0.0.1:8000
+#   make test  — install everything (incl. Debian's Chromium for browser tests), lint, test
+# Both work from a fresh clone: the virtual environment is created on first use.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: install run test lint bench browsers clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: install
+	SEONGGWA_DEBUG=$${SEONGGWA_DEBUG-1} $(BIN)/seonggwa run
+
+browsers:
+	bash scripts/ensure-chromium.sh
+
+lint: install
+	$(BIN)/ruff check .
+
+test: install browsers lint
+	SEONGGWA_TESTING=1 $(BIN)/pytest $(PYTEST_ARGS)
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) var/seonggwa.sqlite3

@@ -1,0 +1,52 @@
+"""``record()`` is the one way to write the audit trail."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from seonggwa.core.models import AuditEvent
+
+
+def record(
+    action: str,
+    obj: models.Model,
+    *,
+    actor=None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    reason: str = "",
+    actor_label: str = "",
+) -> AuditEvent:
+    """Append one audit event about ``obj``.
+
+    ``actor`` is a user or ``None`` for system jobs (loaders, schedulers); give those an
+    ``actor_label`` such as ``"load_seoul"`` so the trail says who acted.
+    """
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    label = actor_label or (user.get_username() if user else "system")
+    return AuditEvent.objects.create(
+        actor=user,
+        actor_label=label,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:300],
+        before=_jsonable(before),
+        after=_jsonable(after),
+        reason=reason,
+    )
+
+
+def _jsonable(value: Any) -> Any:
+    """Decimals and dates go into JSON as strings, exactly as they were."""
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)

@@ -1,0 +1,1 @@
+"""Shared test configuration. App-specific fixtures live in each folder's conftest.py."""
