@@ -1,0 +1,28 @@
+"""Small builders for tests (plain functions, real database rows)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from seonggwa.evaluations.domain import workflow
+from seonggwa.registry.models import ContractPeriod, Organisation, OrganisationKind, Service
+
+
+def org(name: str, kind=OrganisationKind.DEPARTMENT) -> Organisation:
+    return Organisation.objects.get_or_create(kind=kind, name=name)[0]
+
+
+def service(key: str, name: str | None = None, *, dept: str = "테스트과", cost=600_000_000,
+            statutory=False) -> Service:
+    return Service.objects.create(key=key, name=name or f"사무 {key}", department=org(dept),
+                                  annual_cost=cost, has_statutory_evaluation=statutory)
+
+
+def contract(svc: Service, start: dt.date, end: dt.date, *contractors: str) -> ContractPeriod:
+    p = ContractPeriod.objects.create(service=svc, start=start, end=end)
+    p.contractors.set([org(c, OrganisationKind.CONTRACTOR) for c in contractors])
+    return p
+
+
+def draft_round(year: int, number: int | None = 1):
+    return workflow.open_round(year, number, actor_label="test")

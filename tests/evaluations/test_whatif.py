@@ -1,0 +1,50 @@
+import time
+from decimal import Decimal
+
+import pytest
+
+from seonggwa import seoul_data
+from seonggwa.evaluations.domain.synthetic import generate_registry
+from seonggwa.evaluations.domain.whatif import what_if
+from seonggwa.evaluations.models import Result
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_75_point_line_on_2018_2020_lists_exactly_the_rows_below_75(seoul):
+    rows = seoul_data.load_results()
+    expected = {(r.year, r.service_name) for r in rows if r.score < Decimal("75")}
+    expected_new = {(r.year, r.service_name) for r in rows
+                    if Decimal("60") <= r.score < Decimal("75")}
+    before = list(Result.objects.values_list("id", "score", "decision_code", "policy_id"))
+
+    w = what_if(75, years=range(2018, 2021))
+    got = {(r["year"], r["service_name"]) for r in w.rows(excluded_only=True)}
+    assert got == expected
+    changed = {(r["year"], r["service_name"]) for r in w.rows(changed_only=True)}
+    assert changed == expected_new
+    s = w.summary()
+    assert s["total"] == 133 and s["old_excluded"] == 5
+    assert s["new_excluded"] == len(expected) and s["newly_excluded"] == len(expected_new)
+    assert s["no_longer_excluded"] == 0
+    assert sum(y["total"] for y in s["by_year"].values()) == 133
+    # nothing stored changed
+    assert list(Result.objects.values_list("id", "score", "decision_code", "policy_id")) == before
+
+
+def test_a_named_policy_and_the_boundary_score(seoul):
+    w = what_if(policy="seoul-outsourcing-threshold-60")
+    assert w.summary()["changed"] == 0
+    w = what_if(Decimal("72.77"), years=[2019])
+    rows = {r["service_name"]: r for r in w.rows()}
+    assert rows["삼청각 위탁관리"]["new_decision"] == "eligible"  # 72.77 is not below 72.77
+    assert rows["서울창업디딤터 운영"]["new_decision"] == "exclude"  # 71.01
+
+
+def test_what_if_is_fast_on_a_large_registry(db):
+    generate_registry(3000, (2018, 2023), seed=1)
+    n = Result.objects.count()
+    started = time.perf_counter()
+    s = what_if(75).summary()
+    assert s["total"] == n > 4000
+    assert time.perf_counter() - started < 1.0

@@ -1,0 +1,155 @@
+import io
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from evaluations.factories import draft_round, org, service
+from seonggwa.evaluations.domain import workflow
+from seonggwa.evaluations.interfaces.xlsx import (
+    COLUMNS,
+    ImportRefused,
+    blank_template,
+    export_results,
+    import_results,
+)
+from seonggwa.evaluations.models import Result, Round, Status
+from seonggwa.registry.models import ContractPeriod, Organisation, OrganisationKind
+
+pytestmark = pytest.mark.django_db
+
+
+def book(*rows, header=COLUMNS) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "results"
+    ws.append(list(header))
+    for r in rows:
+        ws.append([r.get(c) for c in header])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+@pytest.fixture
+def known():
+    svc = service("svc-k1", "알려진 사무", dept="테스트과")
+    org("갑기관", OrganisationKind.CONTRACTOR)
+    org("을기관", OrganisationKind.CONTRACTOR)
+    return svc
+
+
+def row(**kw):
+    base = {"year": 2024, "round": 1, "seq": 1, "service_key": "svc-k1",
+            "service_name": "알려진 사무", "department": "테스트과", "contractor": "갑기관",
+            "score": 81.5, "remark": ""}
+    base.update(kw)
+    return base
+
+
+def cells(data: bytes):
+    ws = load_workbook(io.BytesIO(data))["results"]
+    return [list(r) for r in ws.iter_rows(values_only=True)]
+
+
+def test_blank_template_has_the_documented_columns():
+    wb = load_workbook(io.BytesIO(blank_template()))
+    assert wb.sheetnames == ["results", "안내"]
+    assert [c.value for c in wb["results"][1]] == list(COLUMNS)
+
+
+def test_export_then_import_gives_the_same_data_back(seoul):
+    exported = export_results(2018)
+    before = cells(exported)
+    assert len(before) == 45 and before[0] == list(COLUMNS)
+
+    def snapshot():
+        return sorted(
+            (r.service.key, r.round.number, r.seq, r.service_name, r.department.name,
+             r.contractor_name, r.score, r.remark,
+             tuple(sorted(c.name for c in r.contractors.all())))
+            for r in Result.objects.filter(round__year__year=2018))
+
+    original = snapshot()
+    # an empty 2018 to import into (test setup, not a domain action)
+    Result.objects.filter(round__year__year=2018).delete()
+    Round.objects.filter(year__year=2018).update(status=Status.DRAFT)
+    report = import_results(exported, year=2018)
+    assert report.created == 44 and not report.organisations_created
+    assert snapshot() == original
+    assert cells(export_results(2018)) == before
+
+
+def test_round_trip_with_contract_periods(known):
+    import datetime as dt
+
+    p = ContractPeriod.objects.create(service=known, start=dt.date(2021, 4, 1),
+                                      end=dt.date(2024, 3, 31))
+    workflow.record_result(service=known, round=draft_round(2024), score="81.50",
+                           contractors=[Organisation.objects.get(name="갑기관")])
+    data = export_results(2024)
+    exported = cells(data)[1]
+    assert [d.date() for d in exported[-2:]] == [p.start, p.end]
+    Result.objects.all().delete()
+    import_results(data)
+    assert ContractPeriod.objects.count() == 1
+    assert cells(export_results(2024)) == cells(data)
+
+
+def test_every_bad_row_is_reported_with_row_and_column_and_nothing_is_written(known):
+    data = book(
+        row(),                                                   # row 2: fine
+        row(seq=2, score=101),                                   # row 3: > 100
+        row(seq=3, service_key="", service_name="알려진 사무"),     # row 4: duplicate of row 2
+        row(seq=4, service_key="", service_name="새 사무", score="abc"),  # row 5
+        row(seq=5, service_key="", service_name="또 다른 사무", department="없는과",
+            contractor="갑기관· 없는기관"),                         # row 6
+        row(seq=6, service_key="", service_name="세번째 사무",
+            contract_start="2024-05-01", contract_end="2024-04-30"),  # row 7
+    )
+    with pytest.raises(ImportRefused) as info:
+        import_results(data)
+    errors = {(e.row, e.column) for e in info.value.errors}
+    assert (3, "score") in errors
+    assert (4, "service_name") in errors and any(
+        "2행과 중복" in e.message for e in info.value.errors if e.row == 4)
+    assert (5, "score") in errors and (5, "service_name") in errors
+    assert (6, "department") in errors and (6, "contractor") in errors
+    assert (7, "contract_end") in errors
+    msg = str(info.value)
+    assert "없는과" in msg and "없는기관" in msg and "6행 'contractor' 열" in msg
+    assert Result.objects.count() == 0 and Round.objects.count() == 0
+
+
+def test_unknown_names_are_created_only_when_explicitly_asked(known):
+    data = book(row(service_key="", service_name="새 사무", department="신설과",
+                    contractor="갑기관· 신규기관"))
+    with pytest.raises(ImportRefused):
+        import_results(data)
+    report = import_results(data, create_missing=True)
+    assert sorted(report.organisations_created) == ["신규기관", "신설과"]
+    r = Result.objects.get()
+    assert r.service.name == "새 사무" and r.department.name == "신설과"
+    assert sorted(c.name for c in r.contractors.all()) == ["갑기관", "신규기관"]
+
+
+def test_a_result_for_a_finalised_evaluation_is_refused(known):
+    res = workflow.record_result(service=known, round=draft_round(2024), score="80")
+    workflow.finalise_round(res.round)
+    other = service("svc-k2", "다른 사무")
+    with pytest.raises(ImportRefused) as info:
+        import_results(book(row(service_key=other.key, service_name=other.name)))
+    assert info.value.errors[0].column == "round" and "확정" in info.value.errors[0].message
+    with pytest.raises(ImportRefused, match="이미 있습니다 \\(80.00점, 확정\\)"):
+        import_results(book(row()))
+
+
+def test_a_wrong_sheet_or_header_is_refused():
+    with pytest.raises(ImportRefused, match="시트"):
+        wb = Workbook()
+        buf = io.BytesIO()
+        wb.save(buf)
+        import_results(buf.getvalue())
+    with pytest.raises(ImportRefused) as info:
+        import_results(book(header=("year", "service_name", "점수")))
+    cols = {e.column for e in info.value.errors}
+    assert {"department", "contractor", "score", "점수"} <= cols
