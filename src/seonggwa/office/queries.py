@@ -1,0 +1,94 @@
+"""The office service list as one query (plus a fixed number for the page's rows).
+
+Every service row shows "its" result: the latest evaluation, or, with a year filter, the
+evaluation of that year. The result's id, score and (when filtered or sorted on) year,
+decision and contractor are correlated subqueries on an indexed foreign key, so
+filtering, sorting and counting run in the database at any registry size; the shown
+results themselves are fetched for the 50 rows of the page only.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Exists, OuterRef, Q, Subquery
+
+from seonggwa.evaluations.models import Result
+from seonggwa.portal.listing import Sorter
+from seonggwa.registry.models import ContractPeriod
+
+SERVICE_SORTER = Sorter(
+    {
+        "name": ("name",),
+        "department": ("department__name", "name"),
+        "year": ("shown_year", "name"),
+        "contractor": ("shown_contractor", "name"),
+        "score": ("shown_score", "name"),
+        "decision": ("shown_decision", "shown_score"),
+    },
+    default="name",
+)
+
+# Which annotations each sort key needs beyond the always-present id and score.
+_SORT_NEEDS = {"year": "shown_year", "contractor": "shown_contractor",
+               "decision": "shown_decision"}
+
+
+def service_list(services, results, *, year=None, department=None, contractor="", q="",
+                 score_min=None, score_max=None, decision="", sort=None):
+    """``services`` and ``results`` are what the user may see; returns the filtered,
+    annotated, ordered queryset of services."""
+    shown = results.filter(service=OuterRef("pk"))
+    if year:
+        shown = shown.filter(round__year__year=year)
+    shown = shown.order_by("-round__year__year", "-round__number", "-id")
+    needed = {"shown_result_id", "shown_score"}
+    if decision and decision != "none":
+        needed.add("shown_decision")
+    if sort is not None and sort.key in _SORT_NEEDS:
+        needed.add(_SORT_NEEDS[sort.key])
+    columns = {
+        "shown_result_id": "id",
+        "shown_score": "score",
+        "shown_year": "round__year__year",
+        "shown_decision": "decision_code",
+        "shown_contractor": "contractor_name",
+    }
+    qs = services.select_related("department").annotate(
+        **{name: Subquery(shown.values(columns[name])[:1]) for name in needed}
+    )
+    if year:
+        qs = qs.filter(Exists(shown))
+    if department is not None:
+        qs = qs.filter(department=department)
+    contractor = (contractor or "").strip()
+    if contractor:
+        qs = qs.filter(
+            Exists(results.filter(service=OuterRef("pk"), contractor_name__icontains=contractor))
+            | Exists(ContractPeriod.objects.filter(
+                service=OuterRef("pk"), contractors__name__icontains=contractor))
+        )
+    q = (q or "").strip()
+    if q:
+        qs = qs.filter(
+            Q(name__icontains=q) | Q(department__name__icontains=q)
+            | Exists(results.filter(service=OuterRef("pk"))
+                     .filter(Q(service_name__icontains=q) | Q(contractor_name__icontains=q)))
+        )
+    if score_min is not None:
+        qs = qs.filter(shown_score__gte=score_min)
+    if score_max is not None:
+        qs = qs.filter(shown_score__lte=score_max)
+    if decision == "none":
+        qs = qs.filter(shown_result_id__isnull=True)
+    elif decision:
+        qs = qs.filter(shown_decision=decision)
+    if sort is not None:
+        qs = SERVICE_SORTER.apply(qs, sort)
+    return qs
+
+
+def attach_shown_results(rows) -> None:
+    """Give each service row of a page its shown result (``row.shown``), in one query."""
+    ids = [r.shown_result_id for r in rows if r.shown_result_id]
+    found = Result.objects.select_related("round", "round__year").in_bulk(ids)
+    for r in rows:
+        r.shown = found.get(r.shown_result_id)

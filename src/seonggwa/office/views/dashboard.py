@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from seonggwa.evaluations.models import EvaluationYear, Result
+from seonggwa.portal import presentation
+
+from ..access import can_see_everything, office_required, office_services
+
+
+def _int(value, default=None):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+@require_GET
+@office_required
+def dashboard(request):
+    user = request.user
+    everything = can_see_everything(user)
+    results = Result.objects.all() if everything else Result.objects.published()
+    years_with_rows = sorted(set(results.values_list("round__year__year", flat=True)))
+    all_years = list(EvaluationYear.objects.order_by("year").values_list("year", flat=True))
+
+    # Multi-year average window (default: every year with rows).
+    my_from = _int(request.GET.get("my_from"), years_with_rows[0] if years_with_rows else None)
+    my_to = _int(request.GET.get("my_to"), years_with_rows[-1] if years_with_rows else None)
+    multi_year = (my_from, my_to) if my_from and my_to and my_from <= my_to else None
+    method = request.GET.get("method")
+    method = method if method in ("pooled", "mean_of_years") else "pooled"
+
+    cards = presentation.year_cards(results=results, multi_year=multi_year,
+                                    multi_year_method=method, public=not everything,
+                                    with_agreement=True)
+    dist_year = _int(request.GET.get("year"), years_with_rows[-1] if years_with_rows else None)
+    if dist_year not in years_with_rows:
+        dist_year = years_with_rows[-1] if years_with_rows else None
+    dist_chart, bins = (presentation.distribution_chart(dist_year, results=results)
+                        if dist_year else (None, []))
+    threshold = next((c.stats.threshold for c in cards if c.year == dist_year), None)
+    own = None
+    if not everything:
+        own = office_services(user).select_related("department").order_by("name")[:200]
+    return render(request, "office/dashboard.html", {
+        "nav": "dashboard",
+        "cards": cards,
+        "trend_chart": presentation.trend_chart(cards) if cards else None,
+        "dist_year": dist_year,
+        "dist_chart": dist_chart,
+        "bins": bins,
+        "threshold": threshold,
+        "years_with_rows": years_with_rows,
+        "all_years": all_years,
+        "my_from": my_from,
+        "my_to": my_to,
+        "method": method,
+        "everything": everything,
+        "own_services": own,
+        "latest_year": all_years[-1] if all_years else None,
+    })

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from seonggwa.evaluations.domain.due import due_list
+from seonggwa.evaluations.domain.workflow import WorkflowError, adjust_due
+from seonggwa.evaluations.models import DueAdjustment, EvaluationYear
+from seonggwa.registry.models import ContractPeriod, Service
+
+from ..access import officer_required
+from ..forms import DueAdjustForm
+
+
+@officer_required
+def due_index(request):
+    return redirect("office:due", year=dt.date.today().year)
+
+
+@officer_required
+def due_view(request, year: int):
+    form = DueAdjustForm()
+    if request.method == "POST":
+        form = DueAdjustForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            service = Service.objects.filter(key=data["service"]).first()
+            if service is None:
+                form.add_error("service", _("등록되지 않은 사무 키입니다."))
+            else:
+                try:
+                    adjust_due(year=year, service=service, action=data["action"],
+                               round_number=data["round_number"], reason=data["reason"],
+                               actor=request.user)
+                except WorkflowError as exc:
+                    for message in exc.messages:
+                        form.add_error(None, message)
+                else:
+                    messages.success(request, _("평가대상 조정을 기록했습니다: %(name)s")
+                                     % {"name": service.name})
+                    return redirect("office:due", year=year)
+    due = due_list(year)
+    years = sorted(set(EvaluationYear.objects.values_list("year", flat=True))
+                   | set(ContractPeriod.objects.dates("end", "year").values_list(
+                       "end__year", flat=True)) | {year})
+    history = (DueAdjustment.objects.filter(year=year).select_related("service")
+               .order_by("-at", "-id")[:100])
+    return render(request, "office/due.html", {
+        "nav": "due", "year": year, "due": due, "rounds": due.by_round(), "form": form,
+        "years": years, "history": history, "actions": DueAdjustment.Action.choices,
+    }, status=400 if request.method == "POST" else 200)

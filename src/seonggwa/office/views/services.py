@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from seonggwa.core.models import AuditEvent
+from seonggwa.evaluations.domain.flags import flags_for_service, flags_for_services
+from seonggwa.evaluations.domain.recontract import decision_sheet
+from seonggwa.evaluations.models import Narrative
+from seonggwa.portal import presentation
+from seonggwa.portal.listing import paginate
+from seonggwa.registry.models import Organisation
+
+from ..access import office_required, office_results, office_services
+from ..forms import ServiceFilter
+from ..presentation import describe_flags
+from ..queries import SERVICE_SORTER, attach_shown_results, service_list
+
+
+@require_GET
+@office_required
+def service_list_view(request):
+    user = request.user
+    services = office_services(user)
+    results = office_results(user)
+    years = sorted(set(results.values_list("round__year__year", flat=True)))
+    departments = Organisation.objects.filter(
+        pk__in=services.values("department_id")).order_by("name")
+    form = ServiceFilter(request.GET or None, years=years, departments=departments)
+    filters = form.cleaned_data if form.is_valid() else {}
+    sort = SERVICE_SORTER.parse(request.GET.get("sort"))
+    qs = service_list(services, results, sort=sort, **{
+        k: filters.get(k) for k in ("year", "department", "score_min", "score_max")
+    }, contractor=filters.get("contractor", ""), q=filters.get("q", ""),
+        decision=filters.get("decision", ""))
+    page = paginate(request, qs)
+    rows = list(page.object_list)
+    attach_shown_results(rows)
+    flags = flags_for_services([r.pk for r in rows])
+    for r in rows:
+        r.flags = describe_flags(flags.get(r.pk, []))
+        if r.shown is not None:
+            r.shown.decision_display = presentation.decision_label(
+                r.shown.decision_code, r.shown.decision_label)
+    return render(request, "office/service_list.html", {
+        "nav": "services", "form": form, "page": page, "rows": rows, "sort": sort,
+        "count": page.paginator.count, "year": filters.get("year"),
+    })
+
+
+@require_GET
+@office_required
+def service_detail(request, key: str):
+    user = request.user
+    service = (office_services(user).select_related("department")
+               .filter(key=key).first())
+    if service is None or not user.has_perm("registry.view_service", service):
+        raise Http404(_("볼 수 있는 사무가 아닙니다."))
+    results = list(office_results(user).filter(service=service)
+                   .select_related("round", "round__year", "department")
+                   .prefetch_related("contractors")
+                   .order_by("round__year__year", "round__number"))
+    for r in results:
+        r.decision_display = presentation.decision_label(r.decision_code, r.decision_label)
+        r.threshold = presentation.policy_threshold(r.policy_id)
+    narratives = list(Narrative.objects.filter(service=service)
+                      .select_related("round", "round__year")
+                      .prefetch_related("items", "items__follow_up_round")
+                      .order_by("round__year__year", "round__number"))
+    chart = (presentation.score_history_chart(
+        results, _("%(name)s 점수 이력") % {"name": service.name}) if results else None)
+    sheet = None
+    trail = []
+    may_see_sheet = user.has_perm("registry.view_decision_sheet", service)
+    if may_see_sheet:
+        sheet = decision_sheet(service)
+        if sheet.latest_result is not None:
+            sheet.latest_result.decision_display = presentation.decision_label(
+                sheet.latest_result.decision_code, sheet.latest_result.decision_label)
+        result_ids = [str(r.pk) for r in results]
+        item_ids = [str(i.pk) for n in narratives for i in n.items.all()]
+        trail = list(AuditEvent.objects.filter(
+            Q(object_type="registry.service", object_id=str(service.pk))
+            | Q(object_type="evaluations.result", object_id__in=result_ids)
+            | Q(object_type="evaluations.narrativeitem", object_id__in=item_ids)
+        ).select_related("actor")[:200])
+    return render(request, "office/service_detail.html", {
+        "nav": "services",
+        "service": service,
+        "names": list(service.names.all()),
+        "results": results,
+        "narratives": narratives,
+        "chart": chart,
+        "flags": describe_flags(flags_for_service(service)),
+        "sheet": sheet,
+        "trail": trail,
+        "may_see_sheet": may_see_sheet,
+        "contracts": list(service.contract_periods.prefetch_related("contractors")
+                          .order_by("start")),
+        "consents": list(service.council_consents.order_by("date")),
+    })

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from django.shortcuts import render
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET
+
+from seonggwa.evaluations.domain import policy as policies
+from seonggwa.evaluations.domain.whatif import what_if
+from seonggwa.evaluations.models import Result
+from seonggwa.portal import presentation
+from seonggwa.registry.models import Service
+
+from ..access import officer_required
+from ..forms import WhatIfForm
+
+MAX_ROWS = 500  # rows listed on the page; the counts above always cover every result
+
+
+@require_GET
+@officer_required
+def what_if_view(request):
+    years = sorted(set(Result.objects.values_list("round__year__year", flat=True)))
+    form = WhatIfForm(request.GET or None, years=years)
+    context = {"nav": "what_if", "form": form}
+    if request.GET and form.is_valid():
+        data = form.cleaned_data
+        outcome = what_if(data["threshold"], policy=data["policy"] or None,
+                          years=data["years"] or None)
+        summary = outcome.summary()
+        all_rows = outcome.rows(changed_only=True)
+        rows = all_rows[:MAX_ROWS]
+        keys = dict(Service.objects.filter(pk__in={r["service_id"] for r in rows})
+                    .values_list("pk", "key"))
+        for r in rows:
+            r["key"] = keys.get(r["service_id"])
+            r["old_label"] = presentation.decision_label(r["old_decision"])
+            r["new_label"] = presentation.decision_label(r["new_decision"])
+        english = (get_language() or "ko").startswith("en")
+        context.update({
+            "summary": summary,
+            "by_year": sorted(summary["by_year"].items()),
+            "rows": rows,
+            "rows_total": len(all_rows),
+            "rows_cut": len(all_rows) > len(rows),
+            "policy": outcome.policy,
+            "policy_label": outcome.policy.label_en if english else outcome.policy.label_ko,
+            "policies": policies.policies(),
+        })
+    return render(request, "office/what_if.html", context)

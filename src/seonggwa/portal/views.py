@@ -1,0 +1,139 @@
+"""Public disclosure pages (no login): published results only (SPEC §1 citizen, §3)."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from seonggwa.evaluations.interfaces import opendata
+from seonggwa.registry.models import Service
+
+from . import presentation
+from .forms import PublicResultFilter
+from .listing import paginate
+from .opendata_docs import column_docs
+from .queries import (
+    RESULT_SORTER,
+    filter_results,
+    public_departments,
+    public_years,
+    published_narratives,
+    published_results,
+)
+
+
+@require_GET
+def home(request):
+    results = published_results()
+    cards = presentation.year_cards(results=results, public=True)
+    return render(request, "portal/home.html", {
+        "cards": cards,
+        "trend_chart": presentation.trend_chart(cards) if cards else None,
+        "total_results": results.count(),
+        "nav": "home",
+    })
+
+
+def _results_context(request, *, fixed_year: int | None = None) -> dict:
+    years = public_years()
+    data = request.GET.copy()
+    if fixed_year is not None:
+        data["year"] = str(fixed_year)
+    form = PublicResultFilter(data, years=years, departments=public_departments())
+    form.is_valid()
+    filters = getattr(form, "cleaned_data", {}) or {}
+    year = fixed_year if fixed_year is not None else filters.get("year")
+    qs = filter_results(published_results(), year=year,
+                        department=filters.get("department"), q=filters.get("q", ""))
+    sort = RESULT_SORTER.parse(request.GET.get("sort"))
+    qs = RESULT_SORTER.apply(qs, sort)
+    page = paginate(request, qs)
+    for row in page.object_list:
+        row.decision_display = presentation.decision_label(row.decision_code,
+                                                           row.decision_label)
+    return {"form": form, "page": page, "sort": sort, "count": page.paginator.count,
+            "years": years}
+
+
+@require_GET
+def results(request):
+    return render(request, "portal/results.html", {**_results_context(request), "nav": "results"})
+
+
+@require_GET
+def year_results(request, year: int):
+    cards = [c for c in presentation.year_cards(results=published_results(), public=True)
+             if c.year == year]
+    narratives = list(published_narratives().filter(round__year__year=year)
+                      .order_by("round__number", "order"))
+    context = _results_context(request, fixed_year=year)
+    if not cards and not context["count"] and not narratives:
+        raise Http404(_("공개된 결과가 없는 연도입니다."))
+    chart, bins = (presentation.distribution_chart(year, results=published_results())
+                   if context["count"] else (None, []))
+    context.update({"year": year, "cards": cards, "narratives": narratives,
+                    "distribution_chart": chart, "bins": bins})
+    return render(request, "portal/year.html", context)
+
+
+@require_GET
+def service_detail(request, key: str):
+    service = get_object_or_404(Service.objects.select_related("department"), key=key)
+    results = list(published_results().filter(service=service)
+                   .order_by("round__year__year", "round__number"))
+    narratives = list(published_narratives().filter(service=service)
+                      .prefetch_related("items").order_by("round__year__year",
+                                                          "round__number"))
+    if not results and not narratives:
+        raise Http404(_("공개된 결과가 없는 사무입니다."))
+    for r in results:
+        r.decision_display = presentation.decision_label(r.decision_code, r.decision_label)
+    chart = None
+    if results:
+        chart = presentation.score_history_chart(
+            results, _("%(name)s 점수 이력") % {"name": service.name})
+    return render(request, "portal/service.html", {
+        "service": service, "results": results, "narratives": narratives, "chart": chart,
+    })
+
+
+# --- open data -------------------------------------------------------------------------
+
+
+OPEN_DATA_FORMATS = {
+    # format: (serialiser, Content-Type)
+    "csv": (opendata.to_csv, "text/csv; charset=utf-8"),
+    "xlsx": (opendata.to_xlsx,
+             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "json": (opendata.to_json, "application/json; charset=utf-8"),
+}
+
+
+@require_GET
+def open_data(request):
+    return render(request, "portal/open_data.html", {
+        "columns": column_docs(opendata.COLUMNS),
+        "years": public_years(),
+        "formats": list(OPEN_DATA_FORMATS),
+        "nav": "open_data",
+    })
+
+
+@require_GET
+def open_data_download(request, fmt: str):
+    serialise, content_type = OPEN_DATA_FORMATS[fmt]
+    year = request.GET.get("year") or None
+    if year is not None:
+        try:
+            year = int(year)
+        except ValueError:
+            raise Http404(_("연도가 올바르지 않습니다.")) from None
+    qs = published_results()
+    if year is not None:
+        qs = qs.filter(round__year__year=year)
+    filename = f"seonggwa-results{'-' + str(year) if year else ''}.{fmt}"
+    response = HttpResponse(serialise(qs), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
