@@ -1,0 +1,434 @@
+"""The ``seonggwa`` command.
+
+Subcommands here: ``score`` (score a long-format CSV/XLSX against a framework) and
+``template`` (write an input template for a framework). More subcommands (``run``,
+``load``, ...) plug in through :func:`register_command`; :func:`build_parser` builds the
+parser from the registry and :func:`main` runs it.
+
+Exit status: 0 success, 2 bad input (framework, file, row, option) — with one message
+on stderr naming the file, row and column — and nothing written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import io
+import json
+import os
+import sys
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from seonggwa.engine import (
+    BatchResult,
+    Framework,
+    FrameworkError,
+    InputError,
+    ScoringError,
+    batch_from_rows,
+    list_presets,
+    resolve_framework,
+    score_batch,
+)
+from seonggwa.engine.rounding import format_fixed
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+SHEET = "scores"  # the sheet an input workbook must have
+RESULT_SHEET = "results"
+INPUT_SUFFIXES = (".csv", ".xlsx")
+OUTPUT_SUFFIXES = (".csv", ".xlsx", ".json")
+
+
+class CommandError(Exception):
+    """A user-facing problem: printed as one line, exit status 2."""
+
+
+# --------------------------------------------------------------------------- registry
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    help: str
+    configure: Callable[[argparse.ArgumentParser], None]
+    handler: Callable[[argparse.Namespace], int]
+
+
+COMMANDS: dict[str, Command] = {}
+
+
+def register_command(name: str, help: str, configure: Callable[[argparse.ArgumentParser], None],
+                     handler: Callable[[argparse.Namespace], int]) -> None:
+    """Add a subcommand: ``configure`` adds its arguments, ``handler`` runs it."""
+    COMMANDS[name] = Command(name, help, configure, handler)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="seonggwa",
+        description="seonggwa (성과): public-sector performance evaluation.",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="command")
+    subparsers.required = True
+    for command in COMMANDS.values():
+        sub = subparsers.add_parser(command.name, help=command.help, description=command.help)
+        command.configure(sub)
+        sub.set_defaults(handler=command.handler)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except (FrameworkError, InputError, CommandError) as exc:
+        print(f"seonggwa: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+# --------------------------------------------------------------------------- arguments
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected YYYY-MM-DD, got {text!r}") from None
+
+
+def _framework_help() -> str:
+    return ("preset name or path to a framework YAML file; presets: "
+            + ", ".join(list_presets()))
+
+
+def _configure_score(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--framework", "-f", required=True, help=_framework_help())
+    parser.add_argument("--input", "-i", required=True, type=Path,
+                        help=f"long-format input (.csv, or .xlsx with a sheet '{SHEET}')")
+    parser.add_argument("--output", "-o", type=Path,
+                        help="result file (.csv, .xlsx or .json); default: CSV on stdout")
+    parser.add_argument("--on-date", type=_date, default=None,
+                        help="date that selects the threshold policy (default: today)")
+    parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+
+
+def _configure_template(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--framework", "-f", required=True, help=_framework_help())
+    parser.add_argument("--output", "-o", required=True, type=Path,
+                        help="template file to write (.csv or .xlsx)")
+
+
+# --------------------------------------------------------------------------- score
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    framework = resolve_framework(args.framework)
+    _check_suffix(args.output, OUTPUT_SUFFIXES, "--output")
+    header, rows = read_table(args.input, quiet=args.quiet)
+    batch = batch_from_rows(framework, header, rows, source=args.input.name)
+    try:
+        result = score_batch(framework, batch, args.on_date)
+    except ScoringError as exc:
+        raise CommandError(f"{args.input.name}: {exc}") from None
+    if args.output is None:
+        sys.stdout.write(_csv_text(result_table(result)))
+    else:
+        write_result(result, args.output)
+        if not args.quiet:
+            print(f"scored {len(result)} subject(s) with {framework.id} v{framework.version}"
+                  f" -> {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _check_suffix(path: Path | None, allowed: Sequence[str], option: str) -> None:
+    if path is not None and path.suffix.lower() not in allowed:
+        raise CommandError(f"{option} {path.name}: unsupported file type "
+                           f"(use {', '.join(allowed)})")
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def read_table(path: Path, *, quiet: bool = False) -> tuple[list[Any], Iterable]:
+    """(header, iterator of (row number, cells)) of a CSV file or the 'scores' sheet."""
+    suffix = path.suffix.lower()
+    if suffix not in INPUT_SUFFIXES:
+        raise InputError(f"unsupported input type '{suffix or '(none)'}' "
+                         f"(use {', '.join(INPUT_SUFFIXES)})", path.name)
+    if not path.is_file():
+        raise InputError("file not found", str(path))
+    if path.stat().st_size == 0:
+        raise InputError("the file is empty", path.name)
+    lines = _xlsx_rows(path) if suffix == ".xlsx" else _csv_rows(path)
+    numbered = enumerate(lines, start=1)
+    header: list[Any] | None = None
+    for _, cells in numbered:
+        if any(_filled(c) for c in cells):
+            header = list(cells)
+            break
+        raise InputError("row 1 must be the header (it is blank)", path.name, 1)
+    if header is None:
+        raise InputError("the file is empty", path.name)
+    while header and not _filled(header[-1]):
+        header.pop()  # spreadsheets pad rows with empty cells
+    return header, _progress(numbered, path, quiet)
+
+
+def _filled(cell: Any) -> bool:
+    return cell is not None and str(cell).strip() != ""
+
+
+def _csv_rows(path: Path) -> Iterator[list[str]]:
+    raw = path.read_bytes()
+    for encoding in ("utf-8-sig", "cp949"):  # Excel in Korea saves CSV as cp949
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise InputError("not readable as UTF-8 or CP949 text", path.name)
+    try:
+        yield from csv.reader(io.StringIO(text, newline=""))
+    except csv.Error as exc:
+        raise InputError(f"malformed CSV: {exc}", path.name) from None
+
+
+def _xlsx_rows(path: Path) -> Iterator[tuple[Any, ...]]:
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise InputError(f"not a readable .xlsx workbook ({exc.__class__.__name__})",
+                         path.name) from None
+    try:
+        if SHEET not in workbook.sheetnames:
+            raise InputError(f"no sheet named '{SHEET}' (sheets: "
+                             f"{', '.join(workbook.sheetnames)})", path.name)
+        yield from workbook[SHEET].iter_rows(values_only=True)
+    finally:
+        workbook.close()
+
+
+def _progress(rows: Iterable, path: Path, quiet: bool) -> Iterable:
+    """Wrap rows in a tqdm bar on stderr for long inputs (not when quiet or not a TTY)."""
+    if quiet or not sys.stderr.isatty():
+        return rows
+    from tqdm import tqdm
+
+    # delay: short inputs finish before the bar would appear.
+    return tqdm(rows, desc=f"reading {path.name}", unit=" rows", file=sys.stderr, delay=0.5,
+                leave=False)
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def result_table(result: BatchResult) -> list[list[Any]]:
+    """One row per subject: totals, band, decision, provenance, area and indicator points."""
+    framework = result.framework
+    d = framework.decimals
+    header = ["subject", "group", "total", "band", "decision", "rank", "max_points",
+              "framework", "version", "policy", "on_date"]
+    header += [f"area:{code}" for code in framework.area_codes]
+    for code in framework.indicator_codes:
+        header += [f"{code}", f"{code}:sd"]
+    rows = [header]
+    bands, decisions = result.band_labels(), result.decision_labels()
+    for i, subject in enumerate(result.subject_ids):
+        group = int(result.groups[i])
+        row = [subject, framework.groups[group] if group >= 0 else "",
+               format_fixed(result.total[i], d), bands[i], decisions[i],
+               int(result.rank[i]) or "", format_fixed(result.max_points[i], d),
+               framework.id, framework.version, result.policy_id or "",
+               result.on_date.isoformat()]
+        row += [format_fixed(v, d) for v in result.area_points[i].tolist()]
+        for points, sd in zip(result.indicator_points[i].tolist(),
+                              result.indicator_sd[i].tolist(), strict=True):
+            row += [format_fixed(points, d), format_fixed(sd, d)]
+        rows.append(row)
+    return rows
+
+
+def _csv_text(rows: list[list[Any]]) -> str:
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    return buffer.getvalue()
+
+
+def write_result(result: BatchResult, path: Path) -> None:
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        payload = {
+            "framework": {"id": result.framework_id, "version": result.framework_version,
+                          "fingerprint": result.framework.fingerprint},
+            "policy": result.policy_id,
+            "on_date": result.on_date.isoformat(),
+            "results": [subject.to_dict() for subject in result.subjects()],
+        }
+        text = json.dumps(payload, ensure_ascii=False, indent=2)
+        _atomic_write(path, lambda f: f.write(text.encode("utf-8")))
+    elif suffix == ".xlsx":
+        _atomic_write(path, lambda f: _workbook(result_table(result), RESULT_SHEET,
+                                                _breakdown(result)).save(f))
+    else:
+        text = _csv_text(result_table(result))
+        _atomic_write(path, lambda f: f.write(text.encode("utf-8-sig")))
+
+
+def _breakdown(result: BatchResult) -> list[list[Any]]:
+    rows: list[list[Any]] = [["subject", "indicator", "points", "max_points", "sd",
+                              "ratings", "achievement_pct", "classification", "reason",
+                              "status", "rule"]]
+    for subject in result.subjects():
+        for ind in subject.indicators:
+            rows.append([subject.subject_id, ind.code, ind.points, ind.max_points, ind.sd,
+                         ind.panel_count,
+                         None if ind.achievement is None else ind.achievement * 100,
+                         ind.classification or "", ind.classification_reason or "",
+                         ind.status, ind.rule])
+    return rows
+
+
+def _workbook(rows: list[list[Any]], sheet: str, extra: list[list[Any]] | None = None,
+              extra_sheet: str = "indicators"):
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    first = workbook.active
+    first.title = sheet
+    for row in rows:
+        first.append(row)
+    if extra is not None:
+        second = workbook.create_sheet(extra_sheet)
+        for row in extra:
+            second.append(row)
+    return workbook
+
+
+def _atomic_write(path: Path, write: Callable[[Any], Any]) -> None:
+    """Write to a temporary file beside ``path`` and rename only when complete."""
+    directory = path.parent if str(path.parent) else Path(".")
+    if not directory.is_dir():
+        raise CommandError(f"--output {path}: directory {directory} does not exist")
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            write(stream)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+# --------------------------------------------------------------------------- template
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    framework = resolve_framework(args.framework)
+    _check_suffix(args.output, (".csv", ".xlsx"), "--output")
+    rows = template_rows(framework)
+    if args.output.suffix.lower() == ".xlsx":
+        _atomic_write(args.output,
+                      lambda f: _workbook(rows, SHEET, _guide(framework), "guide").save(f))
+    else:
+        text = _csv_text(rows)
+        _atomic_write(args.output, lambda f: f.write(text.encode("utf-8-sig")))
+    print(f"template for {framework.id} v{framework.version} -> {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def template_rows(framework: Framework) -> list[list[Any]]:
+    """Header + example rows for two subjects; the second leaves one indicator out (N/A)."""
+    header = ["subject", "indicator", "evaluator", "value", "actual", "target",
+              "not_applicable", "level", "reason", "note"]
+    uses_range = any(ind.direction == "range" for ind in framework.indicators)
+    if uses_range:
+        header.insert(header.index("target") + 1, "target_high")
+    if framework.groups:
+        header.insert(1, "group")
+    rows = [header]
+    subjects = [("S001", 0), ("S002", 1)]
+    last = framework.indicators[-1].code
+    for subject, number in subjects:
+        group = framework.groups[min(number, len(framework.groups) - 1)] if framework.groups else ""
+        for ind in framework.indicators:
+            base = {"subject": subject, "group": group, "indicator": ind.code, "note": ind.name}
+            if number == 1 and ind.code == last and len(framework.indicators) > 1:
+                rows.append(_row(header, {**base, "not_applicable": "1"}))
+            elif ind.group_allows(group):
+                rows += [_row(header, cells) for cells in _example_cells(framework, ind, base,
+                                                                          number)]
+    return rows
+
+
+def _row(header: list[str], cells: dict[str, Any]) -> list[Any]:
+    return [cells.get(name, "") for name in header]
+
+
+def _example_cells(framework: Framework, ind, base: dict[str, Any],
+                   number: int) -> list[dict[str, Any]]:
+    if ind.kind == "quantitative":
+        target = ind.target if ind.target is not None else 100.0
+        factor = {"higher": 0.9, "lower": 1.1, "shortfall": 1.1, "range": 1.0}[ind.direction]
+        if number:
+            factor = 1.0
+        cells = {**base, "actual": f"{target * factor:g}"}
+        if ind.target is None:
+            cells["target"] = f"{target:g}"
+        if ind.direction == "range" and ind.target_high is None:
+            cells["target_high"] = f"{target * 1.2:g}"
+        return [cells]
+    scale = ind.scale
+    needed = ind.min_panel or framework.min_panel
+    members = max(needed, 3) if ind.kind == "rating" else needed
+    allowed = scale.allowed_values()
+    if scale.conversion == "table":
+        allowed = sorted(scale.table)
+    rows = []
+    for member in range(members):
+        if allowed is not None:
+            value = allowed[max(0, len(allowed) - 1 - (member + number) % 3)]
+        else:
+            value = scale.min + (scale.max - scale.min) * (0.8 - 0.05 * ((member + number) % 3))
+        rows.append({**base, "evaluator": f"E{member + 1}", "value": f"{float(value):g}"})
+    return rows
+
+
+def _guide(framework: Framework) -> list[list[Any]]:
+    rows: list[list[Any]] = [["framework", framework.id, framework.version, framework.title]]
+    rows.append([])
+    rows.append(["column", "meaning"])
+    rows += [
+        ["subject", "subject identifier (one per service / district / organisation / region)"],
+        ["indicator", "indicator code (below)"],
+        ["evaluator", "panel member, one row per member for rating/survey/direct indicators"],
+        ["value", "rating (number or label), survey score 0-100, or direct points"],
+        ["actual / target", "quantitative actual and target (empty target = framework's)"],
+        ["not_applicable", "1 = leave the indicator out (it is never counted as zero)"],
+        ["level / reason", "manual classification of a quantitative indicator, with reason"],
+    ]
+    rows.append([])
+    rows.append(["code", "name", "area", "kind", "points", "scale / direction", "target"])
+    for ind in framework.indicators:
+        rows.append([ind.code, ind.name, ind.area, ind.kind, ind.points, ind.rule_text(),
+                     ind.target_text or ("" if ind.target is None else ind.target)])
+    return rows
+
+
+register_command("score", "score a long-format CSV/XLSX input against a framework",
+                 _configure_score, cmd_score)
+register_command("template", "write an input template (CSV or XLSX) for a framework",
+                 _configure_template, cmd_template)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,84 @@
+"""seonggwa scoring engine: frameworks, scales, panel aggregation, bands, decisions.
+
+Pure Python + numpy + PyYAML; never imports Django. Public API:
+
+Frameworks
+    load_framework(path) / framework_from_dict(data, source) -> Framework
+    list_presets() -> list[str]; load_preset(name) -> Framework
+    resolve_framework(name_or_path) -> Framework
+Batch scoring (arrays; see seonggwa.engine.batch for shapes)
+    BatchInput(subject_ids, values[n,k,p], actuals[n,k], targets[n,k], targets_high[n,k],
+               not_applicable[n,k], groups[n], overrides)
+    score_batch(framework, batch, on_date=None, *, check=True) -> BatchResult
+Single subject (the batch call with one row)
+    score_subject(framework, subject_id, ratings=..., actuals=..., ...) -> SubjectResult
+Long-format rows (CSV/XLSX/database rows -> BatchInput)
+    batch_from_rows(framework, rows, source=...) -> BatchInput
+Building blocks
+    round_half_up, round_half_up_array, achievement, classify,
+    register_aggregation, get_aggregation, aggregation_names
+Errors
+    FrameworkError(.field, .reason, .source), InputError(.row, .column), ScoringError
+"""
+
+from .achievement import DIRECTIONS, achievement, classify
+from .aggregation import aggregation_names, get_aggregation, register_aggregation
+from .batch import STATUS_LABELS, BatchInput, BatchResult, ClassOverride, score_batch
+from .errors import FrameworkError, InputError, ScoringError, SeonggwaError
+from .framework import (
+    KINDS,
+    Area,
+    Band,
+    ClassLevel,
+    Framework,
+    Indicator,
+    Policy,
+    framework_from_dict,
+    load_framework,
+)
+from .longformat import COLUMNS, REQUIRED_COLUMNS, batch_from_rows
+from .presets import list_presets, load_preset, resolve_framework
+from .rounding import format_fixed, round_half_up, round_half_up_array
+from .scales import Scale
+from .subject import AreaResult, IndicatorResult, SubjectResult, score_subject
+
+__all__ = [
+    "COLUMNS",
+    "DIRECTIONS",
+    "KINDS",
+    "REQUIRED_COLUMNS",
+    "STATUS_LABELS",
+    "Area",
+    "AreaResult",
+    "Band",
+    "BatchInput",
+    "BatchResult",
+    "ClassLevel",
+    "ClassOverride",
+    "Framework",
+    "FrameworkError",
+    "Indicator",
+    "IndicatorResult",
+    "InputError",
+    "Policy",
+    "Scale",
+    "ScoringError",
+    "SeonggwaError",
+    "SubjectResult",
+    "achievement",
+    "aggregation_names",
+    "batch_from_rows",
+    "classify",
+    "format_fixed",
+    "framework_from_dict",
+    "get_aggregation",
+    "list_presets",
+    "load_framework",
+    "load_preset",
+    "register_aggregation",
+    "resolve_framework",
+    "round_half_up",
+    "round_half_up_array",
+    "score_batch",
+    "score_subject",
+]

@@ -1,0 +1,303 @@
+"""The `seonggwa score` and `seonggwa template` commands, including every bad input."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from seonggwa.cli import build_parser, main
+from seonggwa.engine import list_presets
+
+HEADER = "subject,indicator,evaluator,value,actual,target,not_applicable\n"
+
+
+def run(capsys, *argv):
+    code = main([str(a) for a in argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8-sig", newline="") as stream:
+        return list(csv.DictReader(stream))
+
+
+# --------------------------------------------------------------------------- happy paths
+
+
+@pytest.mark.parametrize("preset", list_presets())
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_template_of_every_preset_scores_cleanly(tmp_path, capsys, preset, kind):
+    template = tmp_path / f"template.{kind}"
+    code, _, err = run(capsys, "template", "--framework", preset, "--output", template)
+    assert code == 0, err
+    for suffix in ("csv", "xlsx", "json"):
+        output = tmp_path / f"result.{suffix}"
+        code, _, err = run(capsys, "score", "-f", preset, "-i", template, "-o", output,
+                           "--on-date", "2023-03-01")
+        assert code == 0, err
+        assert output.exists()
+    rows = read_csv(tmp_path / "result.csv")
+    assert [r["subject"] for r in rows] == ["S001", "S002"]
+    assert all(r["framework"] == preset and r["total"] for r in rows)
+    payload = json.loads((tmp_path / "result.json").read_text(encoding="utf-8"))
+    assert payload["framework"]["id"] == preset
+    assert len(payload["results"][0]["indicators"]) > 0
+    workbook = openpyxl.load_workbook(tmp_path / "result.xlsx")
+    assert workbook.sheetnames == ["results", "indicators"]
+    assert not list(tmp_path.glob(".*.tmp"))  # temporary files are renamed or removed
+
+
+def test_template_xlsx_has_scores_and_guide_sheets(tmp_path, capsys):
+    path = tmp_path / "t.xlsx"
+    assert run(capsys, "template", "-f", "seoul-civic-platform-2018", "-o", path)[0] == 0
+    workbook = openpyxl.load_workbook(path)
+    assert workbook.sheetnames == ["scores", "guide"]
+    header = [c.value for c in next(workbook["scores"].iter_rows(max_row=1))]
+    assert header[:4] == ["subject", "indicator", "evaluator", "value"]
+
+
+def test_score_hand_worked_outsourcing_to_stdout(tmp_path, capsys):
+    # 24 + 40 + 85% of 20 = 81.00; 20 + 30 + 70% of 20 = 64.00 -> below 75 in 2023
+    path = write(tmp_path / "in.csv", HEADER + "A,C,,24,,,\nA,I,,40,,,\nA,S,,85,,,\n"
+                 "B,C,,20,,,\nB,I,,30,,,\nB,S,,70,,,\n")
+    code, out, err = run(capsys, "score", "-f", "seoul-outsourcing", "-i", path,
+                         "--on-date", "2023-01-01")
+    assert code == 0, err
+    rows = list(csv.DictReader(out.splitlines()))
+    assert [(r["subject"], r["total"], r["decision"], r["policy"]) for r in rows] == [
+        ("A", "81.00", "재계약 가능", "recontract-75"),
+        ("B", "64.00", "재계약 배제", "recontract-75")]
+
+
+def test_framework_from_a_yaml_path(tmp_path, capsys):
+    framework = write(tmp_path / "fw.yaml", """
+id: tiny
+version: "1"
+title: tiny
+total: 10
+areas:
+  - code: a
+    name: a
+    indicators:
+      - {code: x, name: x, kind: direct, points: 10}
+""")
+    path = write(tmp_path / "in.csv", "subject,indicator,value\ns1,x,7.5\n")
+    code, out, _ = run(capsys, "score", "-f", framework, "-i", path)
+    assert code == 0 and "7.50" in out
+
+
+def test_labels_korean_headers_and_cp949_are_accepted(tmp_path, capsys):
+    text = ("대상,지표,평가위원,값\n" + "".join(
+        f"구로구,{goal},E{i},{label}\n" for goal in ("G1", "G2") for i, label in
+        enumerate(["매우 우수", "우수", "우수", "보통", "매우 우수"])) + "구로구,Q,,70\n")
+    path = tmp_path / "in.csv"
+    path.write_bytes(text.encode("cp949"))
+    code, out, err = run(capsys, "score", "-f", "seoul-civic-platform-2018", "-i", path)
+    assert code == 0, err
+    # ratings 5 4 4 3 5 -> mean 4.2 -> 42 per goal; 70 + 84 = 154.00, 양호
+    row = next(csv.DictReader(out.splitlines()))
+    assert (row["total"], row["band"]) == ("154.00", "양호")
+
+
+def test_no_progress_bar_when_not_a_tty(tmp_path, capsys):
+    path = write(tmp_path / "in.csv", HEADER + "A,C,,24,,,\nA,I,,40,,,\nA,S,,85,,,\n")
+    code, _, err = run(capsys, "score", "-f", "seoul-outsourcing", "-i", path,
+                       "-o", tmp_path / "o.csv")
+    assert code == 0 and "reading" not in err and "rows" not in err
+
+
+def test_parser_is_extensible():
+    from seonggwa import cli
+
+    cli.register_command("hello", "say hello", lambda p: p.add_argument("--name"),
+                         lambda args: 0)
+    try:
+        args = build_parser().parse_args(["hello", "--name", "x"])
+        assert args.name == "x" and args.handler(args) == 0
+    finally:
+        cli.COMMANDS.pop("hello")
+
+
+# --------------------------------------------------------------------------- bad input
+
+
+def fails(capsys, tmp_path, *argv, expect):
+    output = tmp_path / "out.csv"
+    code, out, err = run(capsys, "score", *argv, "-o", output)
+    assert code == 2
+    assert err.count("\n") == 1, err  # one message
+    for part in expect:
+        assert part in err, err
+    assert not output.exists()
+    assert not list(tmp_path.glob(".out.csv*"))
+    return err
+
+
+GOOD = HEADER + "A,C,,24,,,\nA,I,,40,,,\nA,S,,85,,,\n"
+
+
+def test_unknown_preset(tmp_path, capsys):
+    path = write(tmp_path / "in.csv", GOOD)
+    fails(capsys, tmp_path, "-f", "seoul-nope", "-i", path,
+          expect=["unknown preset 'seoul-nope'", "seoul-outsourcing"])
+
+
+def test_malformed_framework(tmp_path, capsys):
+    framework = write(tmp_path / "bad.yaml", "id: x\nareas: [\n  - {code: a\n")
+    path = write(tmp_path / "in.csv", GOOD)
+    fails(capsys, tmp_path, "-f", framework, "-i", path,
+          expect=["bad.yaml", "not valid YAML", "line"])
+
+
+FRAMEWORK = """
+id: check
+version: "1"
+title: check
+total: 100
+bands:
+  - {code: low, label: low, lower: 0, upper: 60}
+  - {code: high, label: high, lower: %s, upper: 100}
+areas:
+  - code: a
+    name: a
+    indicators:
+      - {code: x, name: x, kind: direct, points: %s}
+      - {code: y, name: y, kind: direct, points: 40}
+"""
+
+
+def test_weights_not_summing(tmp_path, capsys):
+    framework = write(tmp_path / "fw.yaml", FRAMEWORK % (60, 55))
+    path = write(tmp_path / "in.csv", "subject,indicator,value\ns,x,1\n")
+    fails(capsys, tmp_path, "-f", framework, "-i", path,
+          expect=["fw.yaml: areas: ", "sum to 95", "expected 100"])
+
+
+def test_overlapping_bands(tmp_path, capsys):
+    framework = write(tmp_path / "fw.yaml", FRAMEWORK % (50, 60))
+    path = write(tmp_path / "in.csv", "subject,indicator,value\ns,x,1\n")
+    fails(capsys, tmp_path, "-f", framework, "-i", path,
+          expect=["fw.yaml: bands[1].lower: ", "overlaps"])
+
+
+def test_rating_outside_the_scale(tmp_path, capsys):
+    rows = "".join(f"D,G1,E{i},4,,,\n" for i in range(4)) + "D,G1,E9,6,,,\n"
+    path = write(tmp_path / "in.csv", HEADER + rows)
+    fails(capsys, tmp_path, "-f", "seoul-civic-platform-2018", "-i", path,
+          expect=["in.csv, row 6, column 'value'", "outside the scale", "1-5"])
+
+
+def test_label_not_on_the_scale(tmp_path, capsys):
+    path = write(tmp_path / "in.csv", HEADER + "D,G1,E1,최고,,,\n")
+    fails(capsys, tmp_path, "-f", "seoul-civic-platform-2018", "-i", path,
+          expect=["row 2, column 'value'", "'최고' is not a number"])
+
+
+def test_non_numeric_actual(tmp_path, capsys):
+    path = write(tmp_path / "in.csv", HEADER + "org,integrity,,,80,,\n"
+                 "org,complaint-delay,,,네 건,,\n")
+    fails(capsys, tmp_path, "-f", "seoul-bsc-2020-citizen-communication", "-i", path,
+          expect=["in.csv, row 3, column 'actual'", "'네 건' is not a number"])
+
+
+def test_duplicate_rows(tmp_path, capsys):
+    path = write(tmp_path / "in.csv", GOOD + "A,I,,41,,,\n")
+    fails(capsys, tmp_path, "-f", "seoul-outsourcing", "-i", path,
+          expect=["row 5, column 'indicator'", "duplicate row", "first given in row 3"])
+
+
+@pytest.mark.parametrize("text, message", [
+    ("", "the file is empty"),
+    ("subject,indicator,value\n", "no data rows"),
+    ("\n\n", "header"),
+])
+def test_empty_files(tmp_path, capsys, text, message):
+    path = write(tmp_path / "in.csv", text)
+    fails(capsys, tmp_path, "-f", "seoul-outsourcing", "-i", path, expect=["in.csv", message])
+
+
+def test_wrong_sheet_name(tmp_path, capsys):
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "Sheet1"
+    workbook.active.append(["subject", "indicator", "value"])
+    path = tmp_path / "in.xlsx"
+    workbook.save(path)
+    fails(capsys, tmp_path, "-f", "seoul-outsourcing", "-i", path,
+          expect=["in.xlsx", "no sheet named 'scores'", "Sheet1"])
+
+
+def test_not_a_workbook(tmp_path, capsys):
+    path = write(tmp_path / "in.xlsx", "this is not a zip")
+    fails(capsys, tmp_path, "-f", "seoul-outsourcing", "-i", path,
+          expect=["in.xlsx", "not a readable .xlsx"])
+
+
+def test_xlsx_errors_name_the_spreadsheet_row(tmp_path, capsys):
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "scores"
+    sheet.append(["subject", "indicator", "value"])
+    sheet.append(["A", "C", 24])
+    sheet.append(["A", "X9", 1])
+    path = tmp_path / "in.xlsx"
+    workbook.save(path)
+    fails(capsys, tmp_path, "-f", "seoul-outsourcing", "-i", path,
+          expect=["in.xlsx, row 3, column 'indicator'", "unknown indicator code 'X9'"])
+
+
+def test_unknown_indicator_code(tmp_path, capsys):
+    path = write(tmp_path / "in.csv", GOOD + "A,Z,,1,,,\n")
+    fails(capsys, tmp_path, "-f", "seoul-outsourcing", "-i", path,
+          expect=["row 5, column 'indicator'", "unknown indicator code 'Z'", "C, I, S"])
+
+
+def test_unknown_column(tmp_path, capsys):
+    path = write(tmp_path / "in.csv", "subject,indicator,valeu\nA,C,1\n")
+    fails(capsys, tmp_path, "-f", "seoul-outsourcing", "-i", path,
+          expect=["row 1, column 'valeu'", "unknown column"])
+
+
+def test_missing_data_under_missing_error(tmp_path, capsys):
+    path = write(tmp_path / "in.csv", HEADER + "A,C,,24,,,\nA,I,,40,,,\n")
+    fails(capsys, tmp_path, "-f", "seoul-outsourcing", "-i", path,
+          expect=["in.csv: subject 'A', indicator 'S'", "no usable data"])
+
+
+def test_override_without_reason(tmp_path, capsys):
+    path = write(tmp_path / "in.csv", "subject,indicator,actual,target,level,reason\n"
+                 "서울,env-ghg,120,100,달성,\n")
+    fails(capsys, tmp_path, "-f", "seoul-sustainability-2019", "-i", path,
+          expect=["row 2, column 'reason'", "non-empty reason"])
+
+
+def test_unsupported_output_type_writes_nothing(tmp_path, capsys):
+    path = write(tmp_path / "in.csv", GOOD)
+    output = tmp_path / "out.txt"
+    code, _, err = run(capsys, "score", "-f", "seoul-outsourcing", "-i", path, "-o", output)
+    assert code == 2 and "unsupported file type" in err and not output.exists()
+
+
+def test_bad_date_option_exits_2(tmp_path, capsys):
+    path = write(tmp_path / "in.csv", GOOD)
+    with pytest.raises(SystemExit) as info:
+        main(["score", "-f", "seoul-outsourcing", "-i", str(path), "--on-date", "2023-02-30"])
+    assert info.value.code == 2
+    assert "YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_existing_output_is_left_untouched_on_error(tmp_path, capsys):
+    output = write(tmp_path / "out.csv", "previous results\n")
+    path = write(tmp_path / "in.csv", GOOD + "A,Z,,1,,,\n")
+    code, _, _ = run(capsys, "score", "-f", "seoul-outsourcing", "-i", path, "-o", output)
+    assert code == 2
+    assert output.read_text(encoding="utf-8") == "previous results\n"
