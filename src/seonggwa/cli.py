@@ -430,5 +430,54 @@ register_command("template", "write an input template (CSV or XLSX) for a framew
                  _configure_template, cmd_template)
 
 
+# --- Django-backed commands -------------------------------------------------------------
+# Imported lazily so `seonggwa score` stays a pure engine tool that never loads Django.
+
+
+def _configure_run(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default="127.0.0.1", help="address to serve on")
+    parser.add_argument("--port", type=int, default=8000, help="port to serve on")
+    parser.add_argument("--no-load", action="store_true",
+                        help="do not load the built-in Seoul data")
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from seonggwa.serve import run
+
+    run(host=args.host, port=args.port, load=not args.no_load)
+    return 0
+
+
+def _configure_load(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("dataset", choices=["seoul"], help="built-in data set to load")
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    _django_command(["migrate", "--verbosity", "0"])
+    _django_command(["load_seoul"])
+    return 0
+
+
+def _configure_manage(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("arguments", nargs=argparse.REMAINDER,
+                        help="a Django management command and its arguments")
+
+
+def cmd_manage(args: argparse.Namespace) -> int:
+    _django_command(args.arguments)
+    return 0
+
+
+def _django_command(arguments: list[str]) -> None:
+    from seonggwa.manage import main as manage_main
+
+    manage_main(arguments)
+
+
+register_command("run", "migrate, load the Seoul data and serve the web app", _configure_run, cmd_run)
+register_command("load", "migrate and load a built-in data set", _configure_load, cmd_load)
+register_command("manage", "run a Django management command", _configure_manage, cmd_manage)
+
+
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
