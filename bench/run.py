@@ -1,0 +1,60 @@
+"""Run every seonggwa benchmark with one command.
+
+    python -m bench [--scale F] [--repeat N] [--json] [--strict] [--only NAME ...]
+    python bench/run.py ...
+
+Each benchmark module exposes ``build_parser()`` and ``main(argv)``; options not used by
+this runner are passed to every benchmark. With ``--json`` the output is one JSON object
+keyed by benchmark name. The exit status is the worst of the benchmarks' statuses
+(2: implementations disagree, 1: an aim missed under --strict, 0: fine).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import io
+import json
+import sys
+from contextlib import redirect_stdout
+from pathlib import Path
+
+BENCHMARKS = {
+    "engine": "bench.engine",
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--only", action="append", choices=sorted(BENCHMARKS), default=None)
+    parser.add_argument("--list", action="store_true", help="list the benchmarks and exit")
+    args, rest = parser.parse_known_args(argv)
+    if args.list:
+        print("\n".join(BENCHMARKS))
+        return 0
+    as_json = "--json" in rest
+    names = args.only or list(BENCHMARKS)
+    status, collected = 0, {}
+    for name in names:
+        module = importlib.import_module(BENCHMARKS[name])
+        if as_json:
+            buffer = io.StringIO()
+            with redirect_stdout(buffer):
+                code = module.main(rest)
+            text = buffer.getvalue()
+            collected[name] = json.loads(text) if code != 2 and text.strip() else {"error": code}
+        else:
+            print(f"== {name} ==", flush=True)
+            code = module.main(rest)
+            print(flush=True)
+        status = max(status, code)
+    if as_json:
+        print(json.dumps(collected, indent=2, ensure_ascii=False))
+    return status
+
+
+if __name__ == "__main__":
+    root = str(Path(__file__).resolve().parents[1])
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    sys.exit(main())
