@@ -70,8 +70,12 @@ def test_result_visibility_matrix(world, who):
 
 @pytest.mark.parametrize(("who", "keys"), [
     ("officer", {"svc-own", "svc-other", "svc-pub"}),
-    ("department", {"svc-own", "svc-pub"}),
-    ("contractor", {"svc-own", "svc-pub"}),
+    ("evaluator", {"svc-own", "svc-other", "svc-pub"}),
+    ("committee", {"svc-own", "svc-other", "svc-pub"}),
+    # a department or contractor works on its own services only — not on every service
+    # with a published result (those are on the public portal for anyone)
+    ("department", {"svc-own"}),
+    ("contractor", {"svc-own"}),
     ("public", {"svc-pub"}),
 ])
 def test_service_visibility(world, who, keys):
@@ -80,3 +84,12 @@ def test_service_visibility(world, who, keys):
     assert set(visible_services(user).values_list("key", flat=True)) == keys
     for svc in Service.objects.all():
         assert user.has_perm("registry.view_service", svc) is (svc.key in keys), svc.key
+
+
+def test_department_and_contractor_without_organisation_see_no_service(world,
+                                                                       django_user_model):
+    for role in (Role.DEPARTMENT, Role.CONTRACTOR):
+        u = django_user_model.objects.create_user(f"lonely-{role}")
+        Profile.objects.create(user=u, role=role, organisation=None)
+        assert not visible_services(u).exists()
+        assert not any(u.has_perm("registry.view_service", s) for s in Service.objects.all())

@@ -117,6 +117,15 @@ def test_quoted_facts_become_findings_and_operating_figures(seoul):
     assert (fig.year, fig.value) == (2022, Decimal("88.02"))
 
 
+def test_services_known_only_from_narratives_have_no_department_not_an_empty_one(seoul):
+    assert not Organisation.objects.filter(name__regex=r"^\s*$").exists()
+    # the 2022/2023 narratives name no department: services known only from them
+    narrative_only = Service.objects.filter(results__isnull=True)
+    assert set(narrative_only) == set(Service.objects.filter(department__isnull=True))
+    assert narrative_only.count() == 12
+    assert not Service.objects.filter(department__name="").exists()
+
+
 def test_loader_is_idempotent_and_fast(db):
     started = time.perf_counter()
     first = load_seoul()

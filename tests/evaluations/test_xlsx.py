@@ -153,3 +153,26 @@ def test_a_wrong_sheet_or_header_is_refused():
         import_results(book(header=("year", "service_name", "점수")))
     cols = {e.column for e in info.value.errors}
     assert {"department", "contractor", "score", "점수"} <= cols
+
+
+def test_a_year_before_any_threshold_policy_is_refused_with_a_row_error(known):
+    with pytest.raises(ImportRefused) as caught:
+        import_results(book(row(year=1999)))
+    [error] = caught.value.errors
+    assert (error.row, error.column) == (2, "year")
+    assert "1999-01-01에 시행 중인 재계약 기준 정책이 없습니다" in error.message
+    assert not Result.objects.exists()
+
+
+def test_guide_sheet_and_row_errors_follow_the_language(known):
+    from django.utils import translation
+
+    with translation.override("en"):
+        guide = load_workbook(io.BytesIO(blank_template()))["안내"]
+        text = {r[0]: r[1] for r in guide.iter_rows(min_row=2, values_only=True)}
+        assert text["score"] == "Score 0–100, at most two decimals (required)"
+        with pytest.raises(ImportRefused) as caught:
+            import_results(book(row(score=None)))
+        assert str(caught.value.errors[0]) == "Row 2, column 'score': A value is required."
+    guide = load_workbook(io.BytesIO(blank_template()))["안내"]
+    assert guide["B2"].value == "평가 연도 (필수)"

@@ -29,6 +29,13 @@ def table_rows(html: str, table_class: str = "results") -> list[list[str]]:
     return rows
 
 
+def body_of(response) -> bytes:
+    """The bytes of a (possibly streamed) response."""
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
+
+
 def published_rows(**filters):
     return (Result.objects.published().filter(**filters)
             .order_by("round__year__year", "round__number", "seq"))
@@ -134,8 +141,10 @@ class OpenDataTests(PortalTestCase):
         self.assertEqual(response["Content-Type"], "text/csv; charset=utf-8")
         self.assertEqual(response["Content-Disposition"],
                          'attachment; filename="seonggwa-results-2020.csv"')
-        self.assertTrue(response.content.startswith(b"\xef\xbb\xbf"))
-        rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+        self.assertTrue(response.streaming)  # streamed, not built in memory first
+        data = body_of(response)
+        self.assertTrue(data.startswith(b"\xef\xbb\xbf"))
+        rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
         self.assertEqual(list(rows[0].keys()), list(opendata.COLUMNS))
         expected = published_rows(round__year__year=2020).select_related("service")
         self.assertEqual([(r["service_key"], r["service_name"], r["score"]) for r in rows],
@@ -145,7 +154,7 @@ class OpenDataTests(PortalTestCase):
         response = self.client.get(reverse("portal:open_data_file", args=["csv"]))
         self.assertEqual(response["Content-Disposition"],
                          'attachment; filename="seonggwa-results.csv"')
-        rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+        rows = list(csv.DictReader(io.StringIO(body_of(response).decode("utf-8-sig"))))
         self.assertEqual(len(rows), published_rows().count())
         self.assertEqual(len(rows), Result.objects.count() - 1)
 

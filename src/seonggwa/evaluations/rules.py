@@ -7,7 +7,9 @@
 - anyone, including anonymous users: published results.
 
 Permissions: ``evaluations.view_result``, ``evaluations.change_result`` (officer, and only
-through the workflow), ``evaluations.view_round``, ``evaluations.manage_round``.
+through the workflow), ``evaluations.view_round``, ``evaluations.manage_round``,
+``evaluations.set_follow_up`` (the follow-up status of an improvement task: officer, or
+the department that owns the service).
 Querysets for lists: :func:`visible_results`.
 """
 
@@ -42,6 +44,15 @@ def is_own_contractor_result(user, result) -> bool:
     return result.contractors.filter(pk=org.pk).exists()
 
 
+@rules.predicate
+def is_own_department_item(user, item) -> bool:
+    """An improvement task (``NarrativeItem``) of a service the user's department owns."""
+    org = organisation_of(user)
+    if item is None or org is None or role_of(user) != Role.DEPARTMENT:
+        return False
+    return item.narrative.service.department_id == org.pk
+
+
 can_view_result = (is_officer | is_evaluator | is_committee | is_published
                    | is_own_department_result | is_own_contractor_result)
 
@@ -51,6 +62,7 @@ rules.add_perm("evaluations.view_round", is_officer | is_evaluator | is_committe
 rules.add_perm("evaluations.manage_round", is_officer)
 rules.add_perm("evaluations.run_what_if", is_officer | is_committee)
 rules.add_perm("evaluations.adjust_due", is_officer)
+rules.add_perm("evaluations.set_follow_up", is_officer | is_own_department_item)
 
 
 def visible_results(user, results=None):

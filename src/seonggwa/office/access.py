@@ -5,7 +5,8 @@ Role checks use the permissions of :mod:`seonggwa.accounts.rules`
 querysets use the domain rules (:mod:`seonggwa.registry.rules`,
 :mod:`seonggwa.evaluations.rules`). The office pages are the working view: a department
 or contractor sees *its own* services there (the public pages show everyone's published
-results), so the lists are narrowed to the services the user owns or holds.
+results), so the lists are narrowed to the services the user owns or holds — by
+:func:`seonggwa.registry.rules.visible_services`, the one rule for that.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
-from seonggwa.accounts.models import Role, organisation_of, role_of
+from seonggwa.accounts.models import Role, role_of
 from seonggwa.evaluations.rules import visible_results
-from seonggwa.registry.models import Service
+from seonggwa.registry.rules import visible_services
 
 SEE_ALL = (Role.OFFICER, Role.EVALUATOR, Role.COMMITTEE)
 
@@ -41,21 +42,6 @@ office_required = _require("office.view_office")
 officer_required = _require("office.manage_evaluations")
 
 
-def office_services(user):
-    """Services shown to ``user`` on the office pages."""
-    role = role_of(user)
-    if role in SEE_ALL:
-        return Service.objects.all()
-    org = organisation_of(user)
-    if org is None:
-        return Service.objects.none()
-    if role == Role.DEPARTMENT:
-        return Service.objects.for_department(org)
-    if role == Role.CONTRACTOR:
-        return Service.objects.filter(pk__in=Service.objects.for_contractor(org).values("pk"))
-    return Service.objects.none()
-
-
 def office_results(user):
     """Results shown to ``user`` on the office pages: what the rules let them see, of
     their own services."""
@@ -64,7 +50,7 @@ def office_results(user):
     qs = visible_results(user, Result.objects.all())
     if role_of(user) in SEE_ALL:
         return qs
-    return qs.filter(service__in=office_services(user).values("pk"))
+    return qs.filter(service__in=visible_services(user).values("pk"))
 
 
 def can_see_everything(user) -> bool:

@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from seonggwa.evaluations.domain import policy as policies
-from seonggwa.evaluations.models import DueAdjustment
+from seonggwa.evaluations.models import DueAdjustment, FollowUpStatus
 from seonggwa.registry.models import Organisation
 
 DECISION_CHOICES = [
@@ -103,3 +103,22 @@ class ImportForm(forms.Form):
         label=_("등록되지 않은 사업부서·수탁기관·사무를 새로 만들기"), required=False,
         help_text=_("선택하지 않으면 모르는 이름이 있는 파일은 거부됩니다."),
     )
+
+
+class FollowUpForm(forms.Form):
+    """The follow-up status of one improvement task (개선 과제 이행 상태), with a note."""
+
+    status = forms.ChoiceField(label=_("이행 상태"), choices=FollowUpStatus.choices)
+    note = forms.CharField(label=_("확인 내용"), max_length=1000,
+                           widget=forms.TextInput(attrs={"size": "30"}))
+    round = forms.TypedChoiceField(label=_("확인한 평가"), required=False, coerce=int,
+                                   empty_value=None)
+
+    def __init__(self, *args, rounds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rounds = {r.pk: r for r in rounds}
+        self.fields["round"].choices = [("", "–")] + [(r.pk, str(r)) for r in rounds]
+
+    def clean_round(self):
+        pk = self.cleaned_data.get("round")
+        return self.rounds.get(pk) if pk is not None else None

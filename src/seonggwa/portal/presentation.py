@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from seonggwa import charts
 from seonggwa.evaluations.domain import policy as policies
 from seonggwa.evaluations.domain import statistics
-from seonggwa.evaluations.models import Round, Status
+from seonggwa.evaluations.models import Status
 
 # Decision codes as stored on results (``Result.decision_code``), translated for display.
 DECISION_LABELS = {
@@ -75,25 +75,26 @@ def year_cards(*, results: QuerySet | None = None, multi_year: tuple[int, int] |
     round summary (2022 3rd round, 2023 2nd round) gives that round's figures as
     published. ``public=True`` keeps only rounds whose status is published.
     """
-    rounds = Round.objects.select_related("year")
+    data = statistics.statistics_data(results)  # every figure below from one read
+    rounds = list(data.rounds.values())
     if public:
-        rounds = rounds.filter(status=Status.PUBLISHED)
+        rounds = [r for r in rounds if r.status == Status.PUBLISHED]
     years = sorted({r.year.year for r in rounds})
     agreements: dict = {}
     if with_agreement:
-        for a in statistics.published_vs_recomputed(results=results):
+        for a in statistics.published_vs_recomputed(data=data):
             agreements.setdefault((a.year, a.round), {})[a.figure] = a
     cards = []
     for year in years:
-        stats = statistics.year_statistics(year, results=results, multi_year=multi_year,
-                                           multi_year_method=multi_year_method)
+        stats = statistics.year_statistics(year, multi_year=multi_year,
+                                           multi_year_method=multi_year_method, data=data)
         if stats is not None:
             cards.append(YearCard(stats, agreements.get((year, None), {})))
             continue
         for rnd in rounds:
             if rnd.year.year != year or rnd.number is None:
                 continue
-            rstats = statistics.round_statistics(year, rnd.number, results=results)
+            rstats = statistics.round_statistics(year, rnd.number, data=data)
             if rstats is not None:
                 cards.append(YearCard(rstats, agreements.get((year, rnd.number), {})))
     return cards

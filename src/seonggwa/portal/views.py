@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -103,8 +103,8 @@ def service_detail(request, key: str):
 
 
 OPEN_DATA_FORMATS = {
-    # format: (serialiser, Content-Type)
-    "csv": (opendata.to_csv, "text/csv; charset=utf-8"),
+    # format: (serialiser, Content-Type); CSV is streamed (an iterator of byte chunks)
+    "csv": (opendata.iter_csv, "text/csv; charset=utf-8"),
     "xlsx": (opendata.to_xlsx,
              "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     "json": (opendata.to_json, "application/json; charset=utf-8"),
@@ -134,6 +134,9 @@ def open_data_download(request, fmt: str):
     if year is not None:
         qs = qs.filter(round__year__year=year)
     filename = f"seonggwa-results{'-' + str(year) if year else ''}.{fmt}"
-    response = HttpResponse(serialise(qs), content_type=content_type)
+    if fmt == "csv":
+        response = StreamingHttpResponse(serialise(qs), content_type=content_type)
+    else:
+        response = HttpResponse(serialise(qs), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -31,6 +31,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from seonggwa.evaluations.models import DueAdjustment
 from seonggwa.registry.models import ContractPeriod, Service
@@ -112,14 +113,15 @@ def due_list(year: int, *, cost_line: int | None = None, round_windows=None,
     entries, excluded, review, not_due = [], [], [], []
     for sid, period in last.items():
         svc = period.service
-        reasons = [f"위탁기간 {period.start}~{period.end} 만료"]
+        reasons = [_("위탁기간 %(start)s~%(end)s 만료") % {"start": period.start,
+                                                          "end": period.end}]
         due = True
         if svc.has_statutory_evaluation:
             due = False
-            reasons.append("법령·조례상 별도 평가체계 있음")
+            reasons.append(_("법령·조례상 별도 평가체계 있음"))
         if svc.annual_cost is None:
             entry = DueEntry(svc, period, round_for_end(period.end, windows), False, False,
-                             reasons + ["연 사업비 미등록: 확인 필요"], adjustments.get(sid))
+                             reasons + [_("연 사업비 미등록: 확인 필요")], adjustments.get(sid))
             if entry.adjustment and entry.adjustment.action == DueAdjustment.Action.INCLUDE:
                 _apply(entry, entry.adjustment)
                 entries.append(entry)
@@ -128,9 +130,11 @@ def due_list(year: int, *, cost_line: int | None = None, round_windows=None,
             continue
         if svc.annual_cost < line:
             due = False
-            reasons.append(f"연 사업비 {svc.annual_cost:,}원 < 기준 {line:,}원")
+            reasons.append(_("연 사업비 %(cost)s원 < 기준 %(line)s원")
+                           % {"cost": f"{svc.annual_cost:,}", "line": f"{line:,}"})
         else:
-            reasons.append(f"연 사업비 {svc.annual_cost:,}원 ≥ 기준 {line:,}원")
+            reasons.append(_("연 사업비 %(cost)s원 ≥ 기준 %(line)s원")
+                           % {"cost": f"{svc.annual_cost:,}", "line": f"{line:,}"})
         entry = DueEntry(svc, period, round_for_end(period.end, windows), due, due, reasons,
                          adjustments.get(sid))
         if entry.adjustment:
@@ -144,7 +148,7 @@ def due_list(year: int, *, cost_line: int | None = None, round_windows=None,
         svcs = Service.objects.in_bulk([a.service_id for a in extra])
         for a in extra:
             entry = DueEntry(svcs[a.service_id], None, None, False, False,
-                             ["위탁기간 만료 없음"], a)
+                             [_("위탁기간 만료 없음")], a)
             _apply(entry, a)
             entries.append(entry)
 
@@ -156,7 +160,8 @@ def due_list(year: int, *, cost_line: int | None = None, round_windows=None,
 
 
 def _apply(entry: DueEntry, adj: DueAdjustment) -> None:
-    note = f"담당관 조정: {adj.get_action_display()} — {adj.reason} ({adj.actor_label})"
+    note = _("담당관 조정: %(action)s — %(reason)s (%(actor)s)") % {
+        "action": adj.get_action_display(), "reason": adj.reason, "actor": adj.actor_label}
     if adj.action == DueAdjustment.Action.EXCLUDE:
         entry.included = False
     elif adj.action == DueAdjustment.Action.INCLUDE:

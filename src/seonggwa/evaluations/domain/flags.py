@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.utils.translation import gettext_lazy
 
 from seonggwa.evaluations.models import Result
 from seonggwa.registry.models import FigureKind, InspectionFinding, OperatingFigure
@@ -49,6 +50,44 @@ LABELS = {
     "uneven_budget_execution": ("분기별 집행 편차 큼", "Uneven quarterly budget execution"),
     "repeated_inspection_findings": ("지도점검 지적 반복", "Inspection findings repeated"),
     "falling_score": ("평가 점수 하락", "Score falling"),
+}
+
+
+# The same labels for gettext (Korean message ids; English in the catalogue), so a page
+# in English shows English: ``Flag.label``.
+FLAG_LABELS = {
+    "target_below_previous_actual": gettext_lazy("목표가 전년 실적보다 낮음"),
+    "high_staff_turnover": gettext_lazy("이직률 높음"),
+    "low_budget_execution": gettext_lazy("예산 집행률 낮음"),
+    "uneven_budget_execution": gettext_lazy("분기별 집행 편차 큼"),
+    "repeated_inspection_findings": gettext_lazy("지도점검 지적 반복"),
+    "falling_score": gettext_lazy("평가 점수 하락"),
+}
+
+# What each evidence key means, translated (for pages and reports).
+EVIDENCE_LABELS = {
+    "indicator": gettext_lazy("지표"),
+    "year": gettext_lazy("연도"),
+    "target": gettext_lazy("목표"),
+    "previous_year": gettext_lazy("전년"),
+    "previous_actual": gettext_lazy("전년 실적"),
+    "unit": gettext_lazy("단위"),
+    "period": gettext_lazy("기간"),
+    "turnover": gettext_lazy("이직률"),
+    "line_max": gettext_lazy("기준(이하)"),
+    "line_min": gettext_lazy("기준(이상)"),
+    "execution": gettext_lazy("집행률"),
+    "quarters": gettext_lazy("분기별"),
+    "spread": gettext_lazy("편차"),
+    "line_spread_max": gettext_lazy("허용 편차"),
+    "years": gettext_lazy("지적 연도"),
+    "counts": gettext_lazy("연도별 건수"),
+    "line_years": gettext_lazy("기준 연도 수"),
+    "previous_score": gettext_lazy("이전 점수"),
+    "latest_year": gettext_lazy("최근 연도"),
+    "latest_score": gettext_lazy("최근 점수"),
+    "drop": gettext_lazy("하락 폭"),
+    "line_drop": gettext_lazy("기준 하락 폭"),
 }
 
 
@@ -74,6 +113,15 @@ class Flag:
     @property
     def label_en(self) -> str:
         return LABELS[self.code][1]
+
+    @property
+    def label(self) -> str:
+        """The label in the active language."""
+        return str(FLAG_LABELS[self.code])
+
+    def evidence_labels(self) -> list[tuple[str, object]]:
+        """``(translated description, value)`` of each piece of evidence, in order."""
+        return [(str(EVIDENCE_LABELS.get(k, k)), v) for k, v in self.evidence.items()]
 
 
 def _src(obj) -> tuple[str, int]:

@@ -30,6 +30,8 @@ from functools import lru_cache
 
 import numpy as np
 from django.conf import settings
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 EXCLUDE = "exclude"
 ELIGIBLE = "eligible"
@@ -38,6 +40,28 @@ DECISION_LABELS = {
     EXCLUDE: ("재계약 배제", "excluded from re-contract"),
     ELIGIBLE: ("재계약 심의 가능", "eligible for re-contract review"),
 }
+
+
+class NoPolicyInForce(LookupError):
+    """No threshold policy was in force on a date (before the earliest policy, e.g. a
+    1999 evaluation). ``str(error)`` is a translated sentence a page can show; callers
+    that can go on without a decision use :func:`policy_in_force_or_none`."""
+
+    def __init__(self, on: dt.date, first: dt.date | None):
+        self.on = on
+        self.first = first
+        if first is None:
+            message = _("%(date)s에 시행 중인 재계약 기준 정책이 없습니다 "
+                        "(등록된 기준 정책이 없음).") % {"date": on.isoformat()}
+        else:
+            message = _("%(date)s에 시행 중인 재계약 기준 정책이 없습니다 "
+                        "(가장 이른 정책은 %(first)s부터 시행).") % {
+                "date": on.isoformat(), "first": first.isoformat()}
+        super().__init__(message)
+
+    @property
+    def message(self) -> str:
+        return str(self)
 
 
 @dataclass(frozen=True)
@@ -50,6 +74,12 @@ class ThresholdPolicy:
     label_ko: str
     label_en: str
     source: str = ""
+
+    @property
+    def label(self) -> str:
+        """The label in the active language (English pages get ``label_en``)."""
+        english = (get_language() or "").startswith("en")
+        return (self.label_en if english else self.label_ko) or self.label_ko
 
     def decide(self, score) -> Decision:
         code = EXCLUDE if Decimal(str(score)) < self.threshold else ELIGIBLE
@@ -152,25 +182,48 @@ def get_policy(policy_id: str) -> ThresholdPolicy:
     raise KeyError(f"unknown threshold policy {policy_id!r}")
 
 
-def policy_in_force(on: dt.date) -> ThresholdPolicy:
-    """The policy in force on ``on`` (the latest whose ``effective_from`` ≤ ``on``)."""
+def policy_in_force_or_none(on: dt.date) -> ThresholdPolicy | None:
+    """The policy in force on ``on`` (the latest whose ``effective_from`` ≤ ``on``), or
+    ``None`` before the earliest policy."""
     chosen = None
     for p in policies():
         if p.effective_from <= on:
             chosen = p
+    return chosen
+
+
+def policy_in_force(on: dt.date) -> ThresholdPolicy:
+    """The policy in force on ``on``; raises :class:`NoPolicyInForce` (a
+    ``LookupError``) before the earliest policy."""
+    chosen = policy_in_force_or_none(on)
     if chosen is None:
-        raise LookupError(f"no threshold policy in force on {on.isoformat()}")
+        known = policies()
+        raise NoPolicyInForce(on, known[0].effective_from if known else None)
     return chosen
 
 
 def policy_for_year(year: int) -> ThresholdPolicy:
+    """The policy in force on 1 January of ``year``; :class:`NoPolicyInForce` if none."""
     return policy_in_force(dt.date(year, 1, 1))
 
 
+def policy_for_year_or_none(year: int) -> ThresholdPolicy | None:
+    return policy_in_force_or_none(dt.date(year, 1, 1))
+
+
+def round_date(round_) -> dt.date:
+    """The date that decides a round's policy: its start date, else 1 January."""
+    return round_.start or dt.date(round_.year.year, 1, 1)
+
+
 def policy_for_round(round_) -> ThresholdPolicy:
-    """The policy that decides results of ``round_`` (its start date, else 1 January)."""
-    on = round_.start or dt.date(round_.year.year, 1, 1)
-    return policy_in_force(on)
+    """The policy that decides results of ``round_`` (its start date, else 1 January);
+    :class:`NoPolicyInForce` if none."""
+    return policy_in_force(round_date(round_))
+
+
+def policy_for_round_or_none(round_) -> ThresholdPolicy | None:
+    return policy_in_force_or_none(round_date(round_))
 
 
 def ad_hoc_policy(threshold, *, policy_id: str | None = None) -> ThresholdPolicy:

@@ -25,6 +25,8 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 from seonggwa.evaluations.domain import policy as policies
 from seonggwa.evaluations.models import ItemKind, Narrative, NarrativeItem, Result
 from seonggwa.registry.models import (
@@ -113,6 +115,11 @@ class DecisionSheet:
                     and self.decided_policy.id != self.policy_now.id)
 
 
+def _earliest_policy_date() -> dt.date | None:
+    known = policies.policies()
+    return known[0].effective_from if known else None
+
+
 def latest_result(service: Service) -> Result | None:
     return (Result.objects.filter(service=service).select_related("round__year")
             .order_by("-round__year__year", "-round__number").first())
@@ -132,16 +139,20 @@ def decision_sheet(service: Service, *, recontract_date: dt.date | None = None,
             sheet.decided_policy = policies.get_policy(result.policy_id)
             sheet.decided = sheet.decided_policy.decide(result.score)
         except KeyError:
-            sheet.notes.append(f"결과에 기록된 정책 {result.policy_id!r}을 찾을 수 없습니다.")
+            sheet.notes.append(_("결과에 기록된 정책 %(policy)r을 찾을 수 없습니다.")
+                               % {"policy": result.policy_id})
         on = recontract_date or dt.date.today()
-        sheet.policy_now = policies.policy_in_force(on)
-        sheet.decision_now = sheet.policy_now.decide(result.score)
+        sheet.policy_now = policies.policy_in_force_or_none(on)
+        if sheet.policy_now is not None:
+            sheet.decision_now = sheet.policy_now.decide(result.score)
+        else:  # before the earliest policy: no decision, said so (never an error)
+            sheet.notes.append(str(policies.NoPolicyInForce(on, _earliest_policy_date())))
         if sheet.policy_changed:
             sheet.notes.append(
-                f"평가 당시 정책({sheet.decided_policy.label_ko})과 재계약일 기준 정책"
-                f"({sheet.policy_now.label_ko})이 다릅니다.")
+                _("평가 당시 정책(%(then)s)과 재계약일 기준 정책(%(now)s)이 다릅니다.")
+                % {"then": sheet.decided_policy.label, "now": sheet.policy_now.label})
     else:
-        sheet.notes.append("종합성과평가 결과가 없습니다.")
+        sheet.notes.append(_("종합성과평가 결과가 없습니다."))
 
     findings = InspectionFinding.objects.filter(service=service)
     audits = AuditResult.objects.filter(service=service)
@@ -150,7 +161,7 @@ def decision_sheet(service: Service, *, recontract_date: dt.date | None = None,
         findings = findings.filter(year__gte=years[0], year__lte=years[1])
         audits = audits.filter(year__gte=years[0], year__lte=years[1])
     else:
-        sheet.notes.append("위탁기간이 등록되지 않아 전체 기간의 지적·감사를 표시합니다.")
+        sheet.notes.append(_("위탁기간이 등록되지 않아 전체 기간의 지적·감사를 표시합니다."))
     sheet.inspection_findings = list(findings.order_by("year", "id"))
     sheet.corrective_demands = sum(f.count for f in sheet.inspection_findings
                                    if f.corrective_demand)

@@ -110,6 +110,14 @@ def parse_period(text: str | None, year: int) -> tuple[dt.date | None, dt.date |
     return None, None
 
 
+def _stated(name: str | None) -> bool:
+    """A name that is actually written. A department (or contractor) left blank in the
+    source — the 2022/2023 narratives name no department — stays *null* on the service
+    (pages show "미기재", not stated); it never becomes an organisation with an empty
+    name."""
+    return bool(name and name.strip())
+
+
 def _decimal_or_none(fig):
     return fig.value if fig.stated else None
 
@@ -142,27 +150,32 @@ def load_seoul(source=None) -> LoadReport:
 def _load_organisations(results, narratives, summaries, report) -> dict:
     wanted: dict[tuple[str, str], str] = {}  # (kind, name) -> corrected name
     for r in results:
-        wanted.setdefault((D, r.department), "")
+        if _stated(r.department):
+            wanted.setdefault((D, r.department), "")
         members = r.contractor_members
         corrected = ()
         if r.contractor_corrected:
             corrected = seoul_data.split_contractor(r.contractor_corrected)[0]
         for i, name in enumerate(members):
+            if not _stated(name):
+                continue
             fix = corrected[i] if len(corrected) == len(members) else ""
             if fix == name:
                 fix = ""
             if fix or (C, name) not in wanted:
                 wanted[(C, name)] = fix or wanted.get((C, name), "")
     for nv in narratives:
-        if nv.department:
+        if _stated(nv.department):
             wanted.setdefault((D, nv.department), "")
-        if nv.contractor:
+        if _stated(nv.contractor):
             for name in seoul_data.split_contractor(nv.contractor)[0]:
-                wanted.setdefault((C, name), "")
+                if _stated(name):
+                    wanted.setdefault((C, name), "")
     for s in summaries:
         if s.institutions.stated:
             for name in s.institutions.value:
-                wanted.setdefault((INST, name), "")
+                if _stated(name):
+                    wanted.setdefault((INST, name), "")
     existing = {(o.kind, o.name): o for o in Organisation.objects.all()}
     new = [
         Organisation(kind=k, name=n, corrected_name=fix,
@@ -194,7 +207,7 @@ def _load_services(links, results, narratives, orgs, report) -> dict[str, Servic
         department = None
         for lk in sorted(occ, key=lambda x: (x.year, x.round, x.ref), reverse=True):
             dept = getattr(rows[(lk.source_kind, lk.year, lk.ref)], "department", None)
-            if dept:
+            if _stated(dept):
                 department = orgs[(D, dept)]
                 break
         years = sorted({lk.year for lk in occ})
@@ -276,6 +289,8 @@ def _load_cycles(results, narratives, summaries, orgs, report) -> dict:
         if not s.institutions.stated:
             continue
         for name in s.institutions.value:
+            if not _stated(name):
+                continue
             org = orgs[(INST, name)]
             if s.round is None:
                 key = (years[s.year].pk, org.pk)
@@ -346,7 +361,7 @@ def _load_results(results, links, services, rounds, orgs, report) -> None:
             policy_id=policy.id, decision_code=decision.code,
             decision_label=decision.label_ko, decided_at=now,
         )
-        new.append((res, [orgs[(C, m)] for m in r.contractor_members]))
+        new.append((res, [orgs[(C, m)] for m in r.contractor_members if _stated(m)]))
     if mismatches:
         raise SeoulLoadError("printed remark and policy decision disagree: "
                              + "; ".join(mismatches))

@@ -20,11 +20,13 @@ The documents do not say which one "전체('15~'21년간 79.53점)" is; both are
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 import numpy as np
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy
 
 from seonggwa.core.formatting import format_percent, format_score, round_half_up
 from seonggwa.evaluations.domain import policy as policies
@@ -81,131 +83,195 @@ def _base(results: QuerySet | None) -> QuerySet:
     return Result.objects.all() if results is None else results
 
 
-def _scores(results: QuerySet, year: int, round_number: int | None = None) -> list[Decimal]:
-    qs = results.filter(round__year__year=year)
-    if round_number is not None:
-        qs = qs.filter(round__number=round_number)
-    return list(qs.values_list("score", flat=True))
-
-
 def _mean(values: list[Decimal]) -> Decimal | None:
     if not values:
         return None
     return sum(values, Decimal(0)) / Decimal(len(values))
 
 
-def _institutions(year: int, round_number: int | None) -> tuple[str, ...]:
-    names: list[str] = []
-    if round_number is not None:
-        rnd = Round.objects.filter(year__year=year, number=round_number).first()
-        if rnd is not None:
-            names = [o.name for o in rnd.institutions.all()]
-    if not names:
-        ey = EvaluationYear.objects.filter(year=year).first()
-        if ey is not None:
-            names = [o.name for o in ey.institutions.all()]
-    return tuple(names)
+class StatisticsData:
+    """Everything the statistics of every year and round need, read once.
+
+    Six queries whatever the registry size: the scores of ``results`` as plain tuples
+    (year, round number, score), the years and the rounds with their institutions, and
+    the published summaries. Every figure is then computed in Python from these rows,
+    so a dashboard showing all years and rounds costs the same as one year.
+    Build one with :func:`statistics_data` and pass it as ``data=`` to the functions
+    below; they build their own when none is given.
+    """
+
+    def __init__(self, results: QuerySet | None = None):
+        self.by_year: dict[int, list[Decimal]] = defaultdict(list)
+        self.by_round: dict[tuple[int, int | None], list[Decimal]] = defaultdict(list)
+        for year, number, score in _base(results).values_list(
+                "round__year__year", "round__number", "score").order_by():
+            self.by_year[year].append(score)
+            self.by_round[(year, number)].append(score)
+        self.years_with_rows = sorted(self.by_year)
+        self.years = {ey.year: ey for ey in
+                      EvaluationYear.objects.prefetch_related("institutions")}
+        self.rounds: dict[tuple[int, int | None], Round] = {}
+        for rnd in (Round.objects.select_related("year").prefetch_related("institutions")
+                    .order_by("year__year", "number", "pk")):
+            self.rounds.setdefault((rnd.year.year, rnd.number), rnd)
+        # oldest first, a year's own summary (round null) before its rounds' (the same
+        # order on every database: NULLs sort differently in SQLite and PostgreSQL)
+        self.summary_list = sorted(
+            PublishedSummary.objects.select_related("year", "round"),
+            key=lambda s: (s.year.year, s.round_id is not None,
+                           (s.round.number or 0) if s.round_id else 0, s.pk))
+        self.summaries: dict[tuple[int, int | None], PublishedSummary] = {}
+        for s in self.summary_list:
+            if s.round_id is None:
+                self.summaries.setdefault((s.year.year, None), s)
+        for s in self.summary_list:
+            if s.round_id is not None:
+                self.summaries.setdefault((s.year.year, s.round.number), s)
+        self._sums = {y: sum(v, Decimal(0)) for y, v in self.by_year.items()}
+
+    def scores(self, year: int, round_number: int | None = None) -> list[Decimal]:
+        if round_number is None:
+            return self.by_year.get(year, [])
+        return self.by_round.get((year, round_number), [])
+
+    def year_mean(self, year: int) -> Decimal | None:
+        n = len(self.by_year.get(year, ()))
+        return self._sums[year] / Decimal(n) if n else None
+
+    def institutions(self, year: int, round_number: int | None) -> tuple[str, ...]:
+        names: list[str] = []
+        if round_number is not None:
+            rnd = self.rounds.get((year, round_number))
+            if rnd is not None:
+                names = [o.name for o in rnd.institutions.all()]
+        if not names:
+            ey = self.years.get(year)
+            if ey is not None:
+                names = [o.name for o in ey.institutions.all()]
+        return tuple(names)
+
+    def multi_year_average(self, first: int, last: int, method: str = "pooled"
+                           ) -> Decimal | None:
+        years = [y for y in self.years_with_rows if first <= y <= last]
+        if method == "pooled":
+            n = sum(len(self.by_year[y]) for y in years)
+            if not n:
+                return None
+            return sum((self._sums[y] for y in years), Decimal(0)) / Decimal(n)
+        if method == "mean_of_years":
+            return _mean([self.year_mean(y) for y in years])
+        raise ValueError(f"unknown multi-year method {method!r}")
+
+    def previous(self, year: int) -> tuple[int | None, Decimal | None]:
+        """The latest earlier year with rows (recomputed) or a published average."""
+        earlier_rows = max((y for y in self.years_with_rows if y < year), default=None)
+        earlier_pub = None
+        for s in self.summary_list:
+            if (s.round_id is None and s.average is not None and s.year.year < year
+                    and (earlier_pub is None or s.year.year > earlier_pub.year.year)):
+                earlier_pub = s
+        candidates = []
+        if earlier_rows is not None:
+            candidates.append((earlier_rows, self.year_mean(earlier_rows)))
+        if earlier_pub is not None and earlier_pub.year.year != earlier_rows:
+            candidates.append((earlier_pub.year.year, earlier_pub.average))
+        if not candidates:
+            return None, None
+        return max(candidates, key=lambda c: c[0])
 
 
-def _published(year: int, round_number: int | None) -> PublishedSummary | None:
-    qs = PublishedSummary.objects.filter(year__year=year)
-    if round_number is None:
-        return qs.filter(round__isnull=True).first()
-    return qs.filter(round__number=round_number).first()
+def statistics_data(results: QuerySet | None = None) -> StatisticsData:
+    """Read once what :func:`period_statistics` and friends need (see
+    :class:`StatisticsData`)."""
+    return StatisticsData(results)
+
+
+NO_POLICY_NOTE = gettext_lazy("이 시기에 시행 중인 재계약 기준 정책이 없습니다.")
+PUBLISHED_ONLY_NOTE = gettext_lazy("공표 수치 (사무별 점수 미공개)")
 
 
 def multi_year_average(first: int, last: int, *, method: str = "pooled",
-                       results: QuerySet | None = None) -> Decimal | None:
+                       results: QuerySet | None = None,
+                       data: StatisticsData | None = None) -> Decimal | None:
     """Average over ``first``..``last`` (inclusive) from rows; see the module docstring."""
-    qs = _base(results).filter(round__year__year__gte=first, round__year__year__lte=last)
-    if method == "pooled":
-        return _mean(list(qs.values_list("score", flat=True)))
-    if method == "mean_of_years":
-        by_year: dict[int, list[Decimal]] = {}
-        for y, s in qs.values_list("round__year__year", "score"):
-            by_year.setdefault(y, []).append(s)
-        return _mean([_mean(v) for v in by_year.values()])
-    raise ValueError(f"unknown multi-year method {method!r}")
+    if method not in ("pooled", "mean_of_years"):
+        raise ValueError(f"unknown multi-year method {method!r}")
+    data = data or StatisticsData(
+        _base(results).filter(round__year__year__gte=first, round__year__year__lte=last))
+    return data.multi_year_average(first, last, method)
 
 
 def period_statistics(year: int, round_number: int | None = None, *,
                       results: QuerySet | None = None,
                       multi_year: tuple[int, int] | None = None,
-                      multi_year_method: str = "pooled") -> PeriodStatistics | None:
+                      multi_year_method: str = "pooled",
+                      data: StatisticsData | None = None) -> PeriodStatistics | None:
     """Statistics of ``year`` (or one round of it).
 
     Recomputed from ``results`` (default: every result; pass
     ``Result.objects.published()`` for the public view) when rows exist, else the
-    published summary (``source="published"``), else ``None``.
+    published summary (``source="published"``), else ``None``. ``data`` (from
+    :func:`statistics_data`) reuses rows already read; ``results`` is then ignored.
+
+    A year before the earliest threshold policy (e.g. 1999) has no threshold: the
+    statistics come with ``threshold=None``, ``below_count=None`` and a note, never an
+    error.
     """
-    results = _base(results)
-    scores = _scores(results, year, round_number)
-    published = _published(year, round_number)
-    policy = policies.policy_for_year(year)
-    if round_number is not None:
-        rnd = Round.objects.filter(year__year=year, number=round_number).first()
-        if rnd is not None:
-            policy = policies.policy_for_round(rnd)
+    data = data or StatisticsData(results)
+    scores = data.scores(year, round_number)
+    published = data.summaries.get((year, round_number))
+    rnd = data.rounds.get((year, round_number)) if round_number is not None else None
+    policy = (policies.policy_for_round_or_none(rnd) if rnd is not None
+              else policies.policy_for_year_or_none(year))
+    notes: tuple[str, ...] = () if policy is not None else (str(NO_POLICY_NOTE),)
+    threshold = policy.threshold if policy is not None else None
+    policy_id = policy.id if policy is not None else ""
     if scores:
         average = _mean(scores)
-        below = sum(1 for s in scores if s < policy.threshold)
-        prev_year, prev_avg = _previous(year, results)
+        below = (sum(1 for s in scores if s < threshold) if threshold is not None
+                 else None)
+        prev_year, prev_avg = data.previous(year)
         my_label, my_avg = "", None
         if multi_year:
             my_label = f"{multi_year[0]}–{multi_year[1]}"
-            my_avg = multi_year_average(*multi_year, method=multi_year_method, results=results)
-        ey = EvaluationYear.objects.filter(year=year).first()
-        total = None
+            my_avg = data.multi_year_average(*multi_year, method=multi_year_method)
         if round_number is not None:
-            total = Round.objects.filter(year__year=year, number=round_number).values_list(
-                "subjects_total", flat=True).first()
-        elif ey is not None:
-            total = ey.subjects_total
+            total = rnd.subjects_total if rnd is not None else None
+        else:
+            ey = data.years.get(year)
+            total = ey.subjects_total if ey is not None else None
         return PeriodStatistics(
             year=year, round=round_number, source=RECOMPUTED, evaluated=len(scores),
-            subjects_total=total, institutions=_institutions(year, round_number),
-            average=average, threshold=policy.threshold, policy_id=policy.id,
-            below_count=below, below_share=Decimal(below * 100) / Decimal(len(scores)),
+            subjects_total=total, institutions=data.institutions(year, round_number),
+            average=average, threshold=threshold, policy_id=policy_id,
+            below_count=below,
+            below_share=(Decimal(below * 100) / Decimal(len(scores)) if below is not None
+                         else None),
             previous_year=prev_year, previous_average=prev_avg,
             change_vs_previous=(average - prev_avg) if prev_avg is not None else None,
             multi_year_label=my_label, multi_year_average=my_avg,
             change_vs_multi_year=(average - my_avg) if my_avg is not None else None,
+            notes=notes,
         )
     if published is not None:
+        if published.published_only:
+            notes = notes + (str(PUBLISHED_ONLY_NOTE),)
         return PeriodStatistics(
             year=year, round=round_number, source=PUBLISHED,
             evaluated=published.evaluated_count, subjects_total=published.subjects_total,
-            institutions=_institutions(year, round_number), average=published.average,
+            institutions=data.institutions(year, round_number), average=published.average,
             threshold=published.threshold if published.threshold is not None
-            else policy.threshold,
-            policy_id=policy.id, below_count=published.below_count,
+            else threshold,
+            policy_id=policy_id, below_count=published.below_count,
             below_share=published.below_share,
             previous_average=published.previous_average,
             change_vs_previous=published.change_vs_previous,
             multi_year_label=published.multi_year_label,
             multi_year_average=published.multi_year_average,
             change_vs_multi_year=published.change_vs_multi_year,
-            notes=("공표 수치 (사무별 점수 미공개)",) if published.published_only else (),
+            notes=notes,
         )
     return None
-
-
-def _previous(year: int, results: QuerySet) -> tuple[int | None, Decimal | None]:
-    """The latest earlier year with rows (recomputed) or a published average."""
-    earlier_rows = (results.filter(round__year__year__lt=year)
-                    .order_by("-round__year__year").values_list("round__year__year", flat=True)
-                    .first())
-    earlier_pub = (PublishedSummary.objects.filter(year__year__lt=year, round__isnull=True,
-                                                   average__isnull=False)
-                   .order_by("-year__year").first())
-    candidates = []
-    if earlier_rows is not None:
-        candidates.append((earlier_rows, _mean(_scores(results, earlier_rows))))
-    if earlier_pub is not None and earlier_pub.year.year != earlier_rows:
-        candidates.append((earlier_pub.year.year, earlier_pub.average))
-    if not candidates:
-        return None, None
-    return max(candidates, key=lambda c: c[0])
 
 
 def year_statistics(year: int, **kwargs) -> PeriodStatistics | None:
@@ -220,20 +286,21 @@ def round_statistics(year: int, round_number: int, **kwargs) -> PeriodStatistics
 def all_statistics(*, results: QuerySet | None = None,
                    multi_year: tuple[int, int] | None = None,
                    multi_year_method: str = "pooled",
-                   include_rounds: bool = True) -> list[PeriodStatistics]:
-    """Every year, followed by its rounds, oldest first (for the dashboard and trend)."""
+                   include_rounds: bool = True,
+                   data: StatisticsData | None = None) -> list[PeriodStatistics]:
+    """Every year, followed by its rounds, oldest first (for the dashboard and trend).
+    Six queries in all (see :class:`StatisticsData`)."""
+    data = data or StatisticsData(results)
     out = []
-    for ey in EvaluationYear.objects.order_by("year"):
-        stats = year_statistics(ey.year, results=results, multi_year=multi_year,
-                                multi_year_method=multi_year_method)
-        if stats is None:
-            # a year with only round-level publications (2022 r3, 2023 r2)
-            pass
-        else:
+    for year in sorted(data.years):
+        stats = year_statistics(year, multi_year=multi_year,
+                                multi_year_method=multi_year_method, data=data)
+        if stats is not None:  # else a year with only round-level publications
             out.append(stats)
         if include_rounds:
-            for rnd in ey.rounds.exclude(number__isnull=True).order_by("number"):
-                rs = round_statistics(ey.year, rnd.number, results=results)
+            numbers = sorted(n for (y, n) in data.rounds if y == year and n is not None)
+            for number in numbers:
+                rs = round_statistics(year, number, data=data)
                 if rs is not None:
                     out.append(rs)
     return out
@@ -251,18 +318,18 @@ class Agreement:
     source: str = RECOMPUTED
 
 
-def published_vs_recomputed(*, results: QuerySet | None = None) -> list[Agreement]:
+def published_vs_recomputed(*, results: QuerySet | None = None,
+                             data: StatisticsData | None = None) -> list[Agreement]:
     """For every published summary: the published figure, the figure recomputed from the
     rows (rounded half up the way it was printed) and whether they agree.
 
     Summaries without rows (2022, 2023) give ``agrees=None`` and ``source="published"``.
     """
+    data = data or StatisticsData(results)
     out: list[Agreement] = []
-    summaries = PublishedSummary.objects.select_related("year", "round").order_by(
-        "year__year", "round__number")
-    for s in summaries:
+    for s in data.summary_list:
         rnd = s.round.number if s.round_id else None
-        stats = period_statistics(s.year.year, rnd, results=results)
+        stats = period_statistics(s.year.year, rnd, data=data)
         has_rows = stats is not None and stats.source == RECOMPUTED
         pairs = [
             ("evaluated", s.evaluated_count, stats.evaluated if has_rows else None,
@@ -296,6 +363,7 @@ def score_distribution(year: int | None = None, *, results: QuerySet | None = No
     scores = np.array([float(s) for s in qs.values_list("score", flat=True)], dtype=float)
     edges = np.arange(0, 100 + bin_width, bin_width, dtype=float)
     counts, _ = np.histogram(scores, bins=edges)
-    threshold = policies.policy_for_year(year).threshold if year else None
+    policy = policies.policy_for_year_or_none(year) if year else None
+    threshold = policy.threshold if policy is not None else None
     return {"edges": edges.tolist(), "counts": counts.tolist(), "threshold": threshold,
             "n": int(scores.size)}

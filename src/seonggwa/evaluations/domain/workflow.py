@@ -22,6 +22,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from seonggwa.core.audit import record
 from seonggwa.evaluations.domain import policy as policies
@@ -38,7 +39,8 @@ from seonggwa.registry.models import Organisation, Service
 
 
 class WorkflowError(ValidationError):
-    """A refused state change; ``str(error)``/``.messages`` say why, in Korean."""
+    """A refused state change; ``str(error)``/``.messages`` say why, in the active
+    language (Korean by default; the message ids are Korean, translated by gettext)."""
 
 
 def _actor_kwargs(actor, actor_label: str) -> dict:
@@ -50,13 +52,15 @@ def parse_score(value) -> Decimal:
     try:
         score = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
-        raise WorkflowError(f"점수가 숫자가 아닙니다: {value!r}") from None
+        raise WorkflowError(_("점수가 숫자가 아닙니다: %(value)r") % {"value": value}) from None
     if not score.is_finite():
-        raise WorkflowError(f"점수가 숫자가 아닙니다: {value!r}")
+        raise WorkflowError(_("점수가 숫자가 아닙니다: %(value)r") % {"value": value})
     if score < 0 or score > 100:
-        raise WorkflowError(f"점수는 0~100 사이여야 합니다 (입력: {value}).")
+        raise WorkflowError(_("점수는 0~100 사이여야 합니다 (입력: %(value)s).")
+                            % {"value": value})
     if score != score.quantize(Decimal("0.01")):
-        raise WorkflowError(f"점수는 소수점 둘째 자리까지입니다 (입력: {value}).")
+        raise WorkflowError(_("점수는 소수점 둘째 자리까지입니다 (입력: %(value)s).")
+                            % {"value": value})
     return score.quantize(Decimal("0.01"))
 
 
@@ -75,7 +79,11 @@ def snapshot(result: Result) -> dict:
 
 def apply_decision(result: Result, *, policy: policies.ThresholdPolicy | None = None) -> None:
     """Set the decision fields from the policy in force for the result's round (no save)."""
-    policy = policy or policies.policy_for_round(result.round)
+    if policy is None:
+        try:
+            policy = policies.policy_for_round(result.round)
+        except policies.NoPolicyInForce as exc:
+            raise WorkflowError(str(exc)) from None
     decision = policy.decide(result.score)
     result.policy_id = policy.id
     result.decision_code = decision.code
@@ -90,11 +98,14 @@ def apply_decision(result: Result, *, policy: policies.ThresholdPolicy | None = 
 def ensure_round_open(round_: Round) -> None:
     if round_.status != Status.DRAFT:
         raise WorkflowError(
-            f"{round_} 평가는 이미 {round_.get_status_display()} 상태입니다: "
-            "결과를 추가할 수 없습니다. 정정은 amend_result(사유 필수)로 하십시오."
+            _("%(round)s 평가는 이미 %(status)s 상태입니다: 결과를 추가할 수 없습니다. "
+              "정정은 amend_result(사유 필수)로 하십시오.")
+            % {"round": round_, "status": round_.get_status_display()}
         )
     if round_.published_only:
-        raise WorkflowError(f"{round_} 평가는 요약 수치만 공개된 평가여서 결과 행을 받지 않습니다.")
+        raise WorkflowError(
+            _("%(round)s 평가는 요약 수치만 공개된 평가여서 결과 행을 받지 않습니다.")
+            % {"round": round_})
 
 
 @transaction.atomic
@@ -122,13 +133,16 @@ def record_result(
     if existing is not None:
         if existing.is_locked:
             raise WorkflowError(
-                f"'{service}'의 {round} 결과는 이미 {existing.get_status_display()}되었습니다 "
-                f"({existing.score}점). 두 번째 결과는 받지 않습니다; 정정은 amend_result로 "
-                "사유와 함께 하십시오."
+                _("'%(service)s'의 %(round)s 결과는 이미 %(status)s되었습니다 "
+                  "(%(score)s점). 두 번째 결과는 받지 않습니다; 정정은 amend_result로 "
+                  "사유와 함께 하십시오.")
+                % {"service": service, "round": round, "score": existing.score,
+                   "status": existing.get_status_display()}
             )
         raise WorkflowError(
-            f"'{service}'의 {round} 결과가 이미 있습니다 ({existing.score}점, 작성 중). "
-            "update_result로 수정하십시오."
+            _("'%(service)s'의 %(round)s 결과가 이미 있습니다 (%(score)s점, 작성 중). "
+              "update_result로 수정하십시오.")
+            % {"service": service, "round": round, "score": existing.score}
         )
     ensure_round_open(round)
     contractors = list(contractors)
@@ -162,8 +176,9 @@ def update_result(result: Result, *, score=None, remark: str | None = None, acto
     result = Result.objects.select_for_update().select_related("round__year").get(pk=result.pk)
     if result.is_locked:
         raise WorkflowError(
-            f"'{result.service_name}' 결과는 {result.get_status_display()}되어 수정할 수 "
-            "없습니다. 정정은 amend_result로 사유와 함께 하십시오."
+            _("'%(service)s' 결과는 %(status)s되어 수정할 수 없습니다. 정정은 amend_result로 "
+              "사유와 함께 하십시오.")
+            % {"service": result.service_name, "status": result.get_status_display()}
         )
     before = snapshot(result)
     if score is not None:
@@ -187,7 +202,7 @@ def amend_result(result: Result, new_score, reason: str, actor=None, *,
     status is unchanged (a published result stays published, now with the new score).
     """
     if not (reason or "").strip():
-        raise WorkflowError("정정 사유를 입력해야 합니다.")
+        raise WorkflowError(_("정정 사유를 입력해야 합니다."))
     result = Result.objects.select_for_update().select_related("round__year").get(pk=result.pk)
     before = snapshot(result)
     result.score = parse_score(new_score)
@@ -206,8 +221,9 @@ def _transition(result: Result, to: str, allowed_from: tuple[str, ...], action: 
         return result
     if result.status not in allowed_from:
         raise WorkflowError(
-            f"'{result.service_name}' 결과를 {result.get_status_display()} 상태에서 "
-            f"{Status(to).label} 상태로 바꿀 수 없습니다."
+            _("'%(service)s' 결과를 %(from)s 상태에서 %(to)s 상태로 바꿀 수 없습니다.")
+            % {"service": result.service_name, "from": result.get_status_display(),
+               "to": Status(to).label}
         )
     before = snapshot(result)
     result.status = to
@@ -235,7 +251,8 @@ def finalise_round(round_: Round, actor=None, actor_label: str = "") -> Round:
     """Finalise a round and every draft result in it. Afterwards the round takes no new
     results and its results change only through :func:`amend_result`."""
     if round_.status != Status.DRAFT:
-        raise WorkflowError(f"{round_} 평가는 이미 {round_.get_status_display()} 상태입니다.")
+        raise WorkflowError(_("%(round)s 평가는 이미 %(status)s 상태입니다.")
+                            % {"round": round_, "status": round_.get_status_display()})
     for result in round_.results.filter(status=Status.DRAFT).select_related("round__year"):
         finalise_result(result, actor, actor_label)
     before = {"status": round_.status}
@@ -250,7 +267,8 @@ def finalise_round(round_: Round, actor=None, actor_label: str = "") -> Round:
 def publish_round(round_: Round, actor=None, actor_label: str = "") -> Round:
     """Publish a finalised round and its results (정보소통광장 disclosure)."""
     if round_.status == Status.DRAFT:
-        raise WorkflowError(f"{round_} 평가를 먼저 확정해야 공개할 수 있습니다.")
+        raise WorkflowError(_("%(round)s 평가를 먼저 확정해야 공개할 수 있습니다.")
+                            % {"round": round_})
     for result in round_.results.filter(status=Status.FINALISED).select_related("round__year"):
         publish_result(result, actor, actor_label)
     if round_.status != Status.PUBLISHED:
@@ -271,11 +289,11 @@ def adjust_due(*, year: int, service: Service, action: str, reason: str, actor=N
     ``move`` (to ``round_number``, required) or ``reset`` (back to the computed list).
     """
     if not (reason or "").strip():
-        raise WorkflowError("평가대상 조정 사유를 입력해야 합니다.")
+        raise WorkflowError(_("평가대상 조정 사유를 입력해야 합니다."))
     if action not in DueAdjustment.Action.values:
-        raise WorkflowError(f"알 수 없는 조정입니다: {action!r}")
+        raise WorkflowError(_("알 수 없는 조정입니다: %(action)r") % {"action": action})
     if action == DueAdjustment.Action.MOVE and not round_number:
-        raise WorkflowError("차수 변경에는 옮길 차수가 필요합니다.")
+        raise WorkflowError(_("차수 변경에는 옮길 차수가 필요합니다."))
     user = actor if getattr(actor, "is_authenticated", False) else None
     adj = DueAdjustment.objects.create(
         year=year, service=service, action=action, round_number=round_number,
@@ -293,9 +311,9 @@ def set_follow_up(item: NarrativeItem, status: str, *, note: str = "", round: Ro
                   actor=None, actor_label: str = "") -> NarrativeItem:
     """Record what the next evaluation found about an improvement task (성과환류)."""
     if item.kind != ItemKind.IMPROVEMENT:
-        raise WorkflowError("이행 상태는 개선 과제에만 기록합니다.")
+        raise WorkflowError(_("이행 상태는 개선 과제에만 기록합니다."))
     if status not in FollowUpStatus.values:
-        raise WorkflowError(f"알 수 없는 이행 상태입니다: {status!r}")
+        raise WorkflowError(_("알 수 없는 이행 상태입니다: %(status)r") % {"status": status})
     before = {"follow_up_status": item.follow_up_status, "follow_up_note": item.follow_up_note}
     item.follow_up_status = status
     item.follow_up_note = note

@@ -43,9 +43,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 
+from seonggwa.evaluations.domain import policy as policies
 from seonggwa.evaluations.domain import workflow
 from seonggwa.evaluations.models import Result, Round, Status
 from seonggwa.registry.models import (
@@ -61,19 +64,21 @@ SHEET = "results"
 COLUMNS = ("year", "round", "seq", "service_key", "service_name", "department", "contractor",
            "score", "remark", "contract_start", "contract_end")
 REQUIRED = ("year", "service_name", "department", "contractor", "score")
+# The column guide (guide sheet and the office page), translated in the active language.
 GUIDE = {
-    "year": "평가 연도 (필수)",
-    "round": "차수 (1, 2, 3; 비우면 단일 차수)",
-    "seq": "연번",
-    "service_key": "사무 키 (예: svc-0043); 비우면 사무명으로 찾음",
-    "service_name": "사무명 (원문 그대로, 필수)",
-    "department": "사업부서 (등록된 이름 그대로, 필수)",
-    "contractor": "수탁기관 (원문 그대로; 컨소시엄은 '·'로 구분, 필수)",
-    "score": "점수 0~100, 소수점 둘째 자리까지 (필수)",
-    "remark": "비고 (원문 그대로)",
-    "contract_start": "평가 대상 위탁기간 시작일 (YYYY-MM-DD)",
-    "contract_end": "위탁기간 종료일 (YYYY-MM-DD, 시작일 이후)",
+    "year": gettext_lazy("평가 연도 (필수)"),
+    "round": gettext_lazy("차수 (1, 2, 3; 비우면 단일 차수)"),
+    "seq": gettext_lazy("연번"),
+    "service_key": gettext_lazy("사무 키 (예: svc-0043); 비우면 사무명으로 찾음"),
+    "service_name": gettext_lazy("사무명 (원문 그대로, 필수)"),
+    "department": gettext_lazy("사업부서 (등록된 이름 그대로, 필수)"),
+    "contractor": gettext_lazy("수탁기관 (원문 그대로; 컨소시엄은 '·'로 구분, 필수)"),
+    "score": gettext_lazy("점수 0~100, 소수점 둘째 자리까지 (필수)"),
+    "remark": gettext_lazy("비고 (원문 그대로)"),
+    "contract_start": gettext_lazy("평가 대상 위탁기간 시작일 (YYYY-MM-DD)"),
+    "contract_end": gettext_lazy("위탁기간 종료일 (YYYY-MM-DD, 시작일 이후)"),
 }
+GUIDE_SHEET = "안내"  # a fixed sheet name (import ignores it); its text is translated
 
 
 @dataclass(frozen=True)
@@ -83,7 +88,10 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.row}행" + (f" '{self.column}' 열" if self.column else "")
+        if self.column:
+            where = _("%(row)s행 '%(column)s' 열") % {"row": self.row, "column": self.column}
+        else:
+            where = _("%(row)s행") % {"row": self.row}
         return f"{where}: {self.message}"
 
 
@@ -92,7 +100,7 @@ class ImportRefused(Exception):
 
     def __init__(self, errors: list[RowError]):
         self.errors = errors
-        super().__init__("가져오기를 거부했습니다 (아무것도 저장하지 않음):\n"
+        super().__init__(_("가져오기를 거부했습니다 (아무것도 저장하지 않음):") + "\n"
                          + "\n".join(str(e) for e in errors))
 
 
@@ -117,10 +125,10 @@ def _workbook(rows: list[list]) -> bytes:
     for row in rows:
         ws.append(row)
         ws.cell(ws.max_row, COLUMNS.index("score") + 1).number_format = "0.00"
-    guide = wb.create_sheet("안내")
-    guide.append(["column", "설명"])
+    guide = wb.create_sheet(GUIDE_SHEET)
+    guide.append(["column", _("설명")])
     for c in COLUMNS:
-        guide.append([c, GUIDE[c]])
+        guide.append([c, str(GUIDE[c])])
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -171,12 +179,12 @@ def _int(value, row, column, errors, *, required=False) -> int | None:
     text = _text(value)
     if not text:
         if required:
-            errors.append(RowError(row, column, "값이 필요합니다."))
+            errors.append(RowError(row, column, _("값이 필요합니다.")))
         return None
     try:
         return int(Decimal(text)) if Decimal(text) == int(Decimal(text)) else _bad()
     except Exception:
-        errors.append(RowError(row, column, f"정수가 아닙니다: {text!r}"))
+        errors.append(RowError(row, column, _("정수가 아닙니다: %(text)r") % {"text": text}))
         return None
 
 
@@ -194,7 +202,8 @@ def _date(value, row, column, errors) -> dt.date | None:
     try:
         return dt.date.fromisoformat(_text(value))
     except ValueError:
-        errors.append(RowError(row, column, f"날짜(YYYY-MM-DD)가 아닙니다: {_text(value)!r}"))
+        errors.append(RowError(row, column, _("날짜(YYYY-MM-DD)가 아닙니다: %(text)r")
+                               % {"text": _text(value)}))
         return None
 
 
@@ -221,9 +230,11 @@ def read_rows(data: bytes) -> tuple[list[_Row], list[RowError]]:
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:
-        raise ImportRefused([RowError(0, None, f"XLSX 파일을 읽을 수 없습니다: {exc}")]) from None
+        raise ImportRefused([RowError(0, None, _("XLSX 파일을 읽을 수 없습니다: %(error)s")
+                                      % {"error": exc})]) from None
     if SHEET not in wb.sheetnames:
-        raise ImportRefused([RowError(0, None, f"'{SHEET}' 시트가 없습니다.")])
+        raise ImportRefused([RowError(0, None, _("'%(sheet)s' 시트가 없습니다.")
+                                      % {"sheet": SHEET})])
     it = wb[SHEET].iter_rows(values_only=True)
     header = [_text(h) for h in next(it, ())]
     while header and not header[-1]:
@@ -231,8 +242,8 @@ def read_rows(data: bytes) -> tuple[list[_Row], list[RowError]]:
     missing = [c for c in REQUIRED if c not in header]
     unknown = [h for h in header if h not in COLUMNS]
     if missing or unknown:
-        raise ImportRefused([RowError(1, c, "필수 열이 없습니다.") for c in missing]
-                            + [RowError(1, h or "(빈 제목)", "알 수 없는 열입니다.")
+        raise ImportRefused([RowError(1, c, _("필수 열이 없습니다.")) for c in missing]
+                            + [RowError(1, h or _("(빈 제목)"), _("알 수 없는 열입니다."))
                                for h in unknown])
     rows: list[_Row] = []
     for n, values in enumerate(it, start=2):
@@ -241,15 +252,20 @@ def read_rows(data: bytes) -> tuple[list[_Row], list[RowError]]:
             continue
         before = len(errors)
         year = _int(cells.get("year"), n, "year", errors, required=True)
+        if year is not None and 1 <= year <= 9999:
+            try:
+                policies.policy_for_year(year)
+            except policies.NoPolicyInForce as exc:  # e.g. 1999: nothing to decide by
+                errors.append(RowError(n, "year", str(exc)))
         rnd = _int(cells.get("round"), n, "round", errors)
         seq = _int(cells.get("seq"), n, "seq", errors)
         for col in ("service_name", "department", "contractor"):
             if not _text(cells.get(col)):
-                errors.append(RowError(n, col, "값이 필요합니다."))
+                errors.append(RowError(n, col, _("값이 필요합니다.")))
         score = None
         raw = _text(cells.get("score"))
         if not raw:
-            errors.append(RowError(n, "score", "값이 필요합니다."))
+            errors.append(RowError(n, "score", _("값이 필요합니다.")))
         else:
             try:
                 score = workflow.parse_score(raw)
@@ -259,10 +275,11 @@ def read_rows(data: bytes) -> tuple[list[_Row], list[RowError]]:
         end = _date(cells.get("contract_end"), n, "contract_end", errors)
         if start and end and end < start:
             errors.append(RowError(n, "contract_end",
-                                   f"위탁기간 종료일({end})이 시작일({start})보다 빠릅니다."))
+                                   _("위탁기간 종료일(%(end)s)이 시작일(%(start)s)보다 "
+                                     "빠릅니다.") % {"end": end, "start": start}))
         if (start is None) != (end is None) and len(errors) == before:
             errors.append(RowError(n, "contract_end" if end is None else "contract_start",
-                                   "위탁기간은 시작일과 종료일을 함께 적어야 합니다."))
+                                   _("위탁기간은 시작일과 종료일을 함께 적어야 합니다.")))
         contractor = _text(cells.get("contractor"))
         rows.append(_Row(n, year, rnd, seq, _text(cells.get("service_key")),
                          _text(cells.get("service_name")), _text(cells.get("department")),
@@ -305,11 +322,13 @@ def import_results(data: bytes, *, year: int | None = None, create_missing: bool
         for r in rows:
             if r.department and r.department not in depts:
                 errors.append(RowError(r.n, "department",
-                                       f"등록되지 않은 사업부서: {r.department}"))
+                                       _("등록되지 않은 사업부서: %(name)s")
+                                       % {"name": r.department}))
             bad = [m for m in r.members if m not in contractors]
             if bad:
                 errors.append(RowError(r.n, "contractor",
-                                       "등록되지 않은 수탁기관: " + ", ".join(bad)))
+                                       _("등록되지 않은 수탁기관: %(names)s")
+                                       % {"names": ", ".join(bad)}))
     # services
     resolved: dict[int, Service | None] = {}
     unknown_services = []
@@ -319,18 +338,20 @@ def import_results(data: bytes, *, year: int | None = None, create_missing: bool
             svc = by_key.get(r.service_key)
             if svc is None and not create_missing:
                 errors.append(RowError(r.n, "service_key",
-                                       f"등록되지 않은 사무 키: {r.service_key}"))
+                                       _("등록되지 않은 사무 키: %(key)s")
+                                       % {"key": r.service_key}))
         elif r.service_name:
             ids = by_name.get(r.service_name, set())
             if len(ids) > 1:
                 errors.append(RowError(r.n, "service_name",
-                                       f"같은 이름의 사무가 {len(ids)}개입니다: service_key를 "
-                                       "적어 주십시오."))
+                                       _("같은 이름의 사무가 %(n)s개입니다: service_key를 "
+                                         "적어 주십시오.") % {"n": len(ids)}))
             elif ids:
                 svc = services_by_id[next(iter(ids))]
             elif not create_missing:
                 errors.append(RowError(r.n, "service_name",
-                                       f"등록되지 않은 사무: {r.service_name}"))
+                                       _("등록되지 않은 사무: %(name)s")
+                                       % {"name": r.service_name}))
         if svc is None and (r.service_key or r.service_name):
             unknown_services.append(r.service_key or r.service_name)
         resolved[r.n] = svc
@@ -343,7 +364,8 @@ def import_results(data: bytes, *, year: int | None = None, create_missing: bool
         key = (r.year, r.round, ident)
         if key in seen:
             errors.append(RowError(r.n, "service_name",
-                                   f"같은 차수에 같은 사무가 두 번 있습니다 ({seen[key]}행과 중복)."))
+                                   _("같은 차수에 같은 사무가 두 번 있습니다 (%(row)s행과 "
+                                     "중복).") % {"row": seen[key]}))
         else:
             seen[key] = r.n
         rnd = rounds.get((r.year, r.round))
@@ -351,15 +373,17 @@ def import_results(data: bytes, *, year: int | None = None, create_missing: bool
         if rnd is not None and resolved[r.n] is not None:
             existing = Result.objects.filter(service=resolved[r.n], round=rnd).first()
         if existing is not None:
-            state = existing.get_status_display() if existing.is_locked else "작성 중"
+            state = existing.get_status_display() if existing.is_locked else _("작성 중")
             errors.append(RowError(r.n, "service_name",
-                                   f"{rnd}에 이 사무의 결과가 이미 있습니다 "
-                                   f"({existing.score}점, {state}); 두 번째 결과는 받지 "
-                                   "않습니다."))
+                                   _("%(round)s에 이 사무의 결과가 이미 있습니다 "
+                                     "(%(score)s점, %(state)s); 두 번째 결과는 받지 "
+                                     "않습니다.")
+                                   % {"round": rnd, "score": existing.score, "state": state}))
         elif rnd is not None and rnd.status != Status.DRAFT:
             errors.append(RowError(r.n, "round",
-                                   f"{rnd} 평가는 이미 {rnd.get_status_display()}되어 결과를 더 "
-                                   "받지 않습니다 (정정은 amend_result)."))
+                                   _("%(round)s 평가는 이미 %(status)s되어 결과를 더 "
+                                     "받지 않습니다 (정정은 amend_result).")
+                                   % {"round": rnd, "status": rnd.get_status_display()}))
     if errors:
         errors.sort(key=lambda e: (e.row, COLUMNS.index(e.column) if e.column in COLUMNS
                                    else -1))

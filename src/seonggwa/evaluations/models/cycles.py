@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from seonggwa.registry.models import Organisation, OrganisationKind
@@ -87,7 +88,9 @@ class Round(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year.year}" + (f" {self.number}차" if self.number else "")
+        if not self.number:
+            return f"{self.year.year}"
+        return gettext("%(year)s %(n)s차") % {"year": self.year.year, "n": self.number}
 
     @property
     def label(self) -> str:

@@ -5,8 +5,9 @@ from django.views.decorators.http import require_GET
 
 from seonggwa.evaluations.models import EvaluationYear, Result
 from seonggwa.portal import presentation
+from seonggwa.registry.rules import visible_services
 
-from ..access import can_see_everything, office_required, office_services
+from ..access import can_see_everything, office_required
 
 
 def _int(value, default=None):
@@ -22,7 +23,8 @@ def dashboard(request):
     user = request.user
     everything = can_see_everything(user)
     results = Result.objects.all() if everything else Result.objects.published()
-    years_with_rows = sorted(set(results.values_list("round__year__year", flat=True)))
+    years_with_rows = sorted(results.order_by().values_list("round__year__year", flat=True)
+                             .distinct())
     all_years = list(EvaluationYear.objects.order_by("year").values_list("year", flat=True))
 
     # Multi-year average window (default: every year with rows).
@@ -43,7 +45,7 @@ def dashboard(request):
     threshold = next((c.stats.threshold for c in cards if c.year == dist_year), None)
     own = None
     if not everything:
-        own = office_services(user).select_related("department").order_by("name")[:200]
+        own = visible_services(user).select_related("department").order_by("name")[:200]
     return render(request, "office/dashboard.html", {
         "nav": "dashboard",
         "cards": cards,

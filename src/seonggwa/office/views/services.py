@@ -1,21 +1,26 @@
 from __future__ import annotations
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from seonggwa.core.models import AuditEvent
 from seonggwa.evaluations.domain.flags import flags_for_service, flags_for_services
 from seonggwa.evaluations.domain.recontract import decision_sheet
-from seonggwa.evaluations.models import Narrative
+from seonggwa.evaluations.domain.workflow import WorkflowError, set_follow_up
+from seonggwa.evaluations.models import ItemKind, Narrative, NarrativeItem, Round
 from seonggwa.portal import presentation
 from seonggwa.portal.listing import paginate
 from seonggwa.registry.models import Organisation
+from seonggwa.registry.rules import visible_services
 
-from ..access import office_required, office_results, office_services
-from ..forms import ServiceFilter
+from ..access import office_required, office_results
+from ..forms import FollowUpForm, ServiceFilter
 from ..presentation import describe_flags
 from ..queries import SERVICE_SORTER, attach_shown_results, service_list
 
@@ -24,7 +29,7 @@ from ..queries import SERVICE_SORTER, attach_shown_results, service_list
 @office_required
 def service_list_view(request):
     user = request.user
-    services = office_services(user)
+    services = visible_services(user)
     results = office_results(user)
     years = sorted(set(results.values_list("round__year__year", flat=True)))
     departments = Organisation.objects.filter(
@@ -55,7 +60,7 @@ def service_list_view(request):
 @office_required
 def service_detail(request, key: str):
     user = request.user
-    service = (office_services(user).select_related("department")
+    service = (visible_services(user).select_related("department")
                .filter(key=key).first())
     if service is None or not user.has_perm("registry.view_service", service):
         raise Http404(_("볼 수 있는 사무가 아닙니다."))
@@ -87,7 +92,9 @@ def service_detail(request, key: str):
             | Q(object_type="evaluations.result", object_id__in=result_ids)
             | Q(object_type="evaluations.narrativeitem", object_id__in=item_ids)
         ).select_related("actor")[:200])
+    follow_up = _follow_up_rows(user, service, narratives)
     return render(request, "office/service_detail.html", {
+        "follow_up": follow_up,
         "nav": "services",
         "service": service,
         "names": list(service.names.all()),
@@ -102,3 +109,57 @@ def service_detail(request, key: str):
                           .order_by("start")),
         "consents": list(service.council_consents.order_by("date")),
     })
+
+
+def _follow_up_rounds(service):
+    """Rounds that can have checked a service's improvement tasks: those of its
+    evaluations (results or narratives), newest first."""
+    return list(Round.objects.filter(Q(results__service=service) | Q(narratives__service=service))
+                .select_related("year").distinct().order_by("-year__year", "-number"))
+
+
+def _follow_up_rows(user, service, narratives):
+    """Each improvement task with a form when ``user`` may set its follow-up status."""
+    items = [i for n in narratives for i in n.improvement_tasks]
+    if not items or not user.has_perm("evaluations.set_follow_up", items[0]):
+        return []
+    rounds = _follow_up_rounds(service)
+    return [(i, FollowUpForm(rounds=rounds, prefix=f"item{i.pk}", initial={
+        "status": i.follow_up_status or None, "note": i.follow_up_note,
+        "round": i.follow_up_round_id})) for i in items]
+
+
+@require_POST
+@office_required
+def follow_up(request, key: str, item_id: int):
+    """Set the follow-up status of an improvement task (개선 과제 이행 상태): officers and
+    the owning department, through ``workflow.set_follow_up`` (audited)."""
+    user = request.user
+    service = visible_services(user).filter(key=key).first()
+    if service is None:
+        raise Http404(_("볼 수 있는 사무가 아닙니다."))
+    item = (NarrativeItem.objects.select_related("narrative__service")
+            .filter(pk=item_id, narrative__service=service, kind=ItemKind.IMPROVEMENT).first())
+    if item is None:
+        raise Http404(_("이 사무의 개선 과제가 아닙니다."))
+    if not user.has_perm("evaluations.set_follow_up", item):
+        raise PermissionDenied
+    form = FollowUpForm(request.POST, rounds=_follow_up_rounds(service), prefix=f"item{item.pk}")
+    target = reverse("office:service", args=[service.key]) + f"#task-{item.pk}"
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}: {error}" if label else error)
+        return redirect(target)
+    data = form.cleaned_data
+    try:
+        set_follow_up(item, data["status"], note=data["note"].strip(), round=data["round"],
+                      actor=request.user)
+    except WorkflowError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("개선 과제 이행 상태를 기록했습니다: %(status)s")
+                         % {"status": item.get_follow_up_status_display()})
+    return redirect(target)
