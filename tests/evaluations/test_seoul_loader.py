@@ -63,13 +63,13 @@ def test_exclusions_are_five_results_below_60_decided_by_the_60_point_policy(seo
     excluded = Result.objects.excluded()
     assert excluded.count() == 5
     assert all(r.score < 60 for r in excluded)
-    assert {r.policy_id for r in excluded} == {"seoul-outsourcing-threshold-60"}
+    assert {r.policy_id for r in excluded} == {"recontract-60"}
     assert {r.remark for r in excluded} == {"재계약 배제"}
     expected = {(e.result_year, e.result_seq) for e in seoul_data.load_exclusions()}
     assert {(r.round.year.year, r.seq) for r in excluded} == expected
     # every loaded 2018–2020 result was decided by the policy in force then
     assert set(Result.objects.values_list("policy_id", flat=True)) == {
-        "seoul-outsourcing-threshold-60"}
+        "recontract-60"}
     assert seoul.exclusions_checked == 5
 
 

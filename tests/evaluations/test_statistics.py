@@ -67,12 +67,12 @@ def test_policy_for_a_year_before_the_first_policy_is_a_clear_domain_error():
         policy.policy_for_year(1999)
     assert isinstance(caught.value, LookupError)
     assert str(caught.value) == ("1999-01-01에 시행 중인 재계약 기준 정책이 없습니다 "
-                                 "(가장 이른 정책은 2000-01-01부터 시행).")
+                                 "(가장 이른 정책은 2018-01-01부터 시행).")
     with translation.override("en"):
         assert "No re-contract threshold policy was in force on 1999-01-01" in str(
             policy.NoPolicyInForce(dt.date(1999, 1, 1), dt.date(2000, 1, 1)))
     assert policy.policy_for_year_or_none(1999) is None
-    assert policy.policy_for_year_or_none(2000).threshold == 60
+    assert policy.policy_for_year_or_none(2018).threshold == 60
 
 
 def test_statistics_and_decisions_of_a_year_without_policy(db):

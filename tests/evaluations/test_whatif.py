@@ -33,7 +33,7 @@ def test_a_75_point_line_on_2018_2020_lists_exactly_the_rows_below_75(seoul):
 
 
 def test_a_named_policy_and_the_boundary_score(seoul):
-    w = what_if(policy="seoul-outsourcing-threshold-60")
+    w = what_if(policy="recontract-60")
     assert w.summary()["changed"] == 0
     w = what_if(Decimal("72.77"), years=[2019])
     rows = {r["service_name"]: r for r in w.rows()}

@@ -25,7 +25,7 @@ def result(officer):
 
 
 def test_a_result_is_decided_by_the_policy_in_force_and_audited(result, officer):
-    assert result.policy_id == "seoul-outsourcing-threshold-75"
+    assert result.policy_id == "recontract-75"
     assert result.decision_code == "exclude" and result.decision_label == "재계약 배제"
     assert result.status == Status.DRAFT
     event = AuditEvent.objects.for_object(result).get(action="result.create")

@@ -193,10 +193,10 @@ class WhatIfTests(SeoulOfficeTestCase):
     def test_policy_choice_and_validation(self):
         self.login(self.officer)
         html = self.client.get(reverse("office:what_if"),
-                               {"policy": "seoul-outsourcing-threshold-75"}).content.decode()
+                               {"policy": "recontract-75"}).content.decode()
         self.assertIn("판정이 바뀌는 결과", html)
         html = self.client.get(reverse("office:what_if"),
-                               {"policy": "seoul-outsourcing-threshold-75",
+                               {"policy": "recontract-75",
                                 "threshold": "70"}).content.decode()
         self.assertIn("하나만 고르십시오", html)
 

@@ -6,10 +6,9 @@ threshold and the date it takes effect; every stored result names the policy tha
 decided it (``Result.policy_id``).
 
 This module is the one place the evaluations app asks "which policy, which decision".
-It prefers the scoring engine (``seonggwa.engine``) and its outsourcing preset when they
-provide threshold policies; until then (or when the preset is absent) it uses the
-built-in table below, which restates SPEC §3. Both paths give the same answer; the
-adapter keeps the call sites unchanged when the engine is switched on.
+The policies themselves are data: the ``policies`` of the engine's outsourcing preset
+(``presets/seoul-outsourcing.yaml``), so the CLI, the engine and the web app decide by
+the same lines. A deployment can replace them with ``SEONGGWA_THRESHOLD_POLICIES``.
 
 Decision rule (half-open, explicit): ``score < threshold`` → ``exclude``; otherwise
 ``eligible``. The score is compared exactly as stored (Decimal with 2 places), never
@@ -107,27 +106,11 @@ class Decision:
         return self.code == EXCLUDE
 
 
-BUILTIN_POLICIES = (
-    {
-        "id": "seoul-outsourcing-threshold-60",
-        "threshold": "60",
-        "effective_from": "2000-01-01",
-        "label_ko": "60점 미만 재계약 배제",
-        "label_en": "below 60 excluded from re-contract",
-        "source": "002 §2 나. (2018–2020 결과표·재계약 배제 사무)",
-    },
-    {
-        "id": "seoul-outsourcing-threshold-75",
-        "threshold": "75",
-        "effective_from": "2022-01-01",
-        "label_ko": "75점 미만 재계약 배제(공개모집 등)",
-        "label_en": "below 75 excluded from re-contract (open call)",
-        "source": "000 평가결과 (관리지침)",
-    },
-)
+PRESET = "seoul-outsourcing"
 
 
 def _from_dict(d: dict) -> ThresholdPolicy:
+    """A policy from settings (``SEONGGWA_THRESHOLD_POLICIES``), e.g. another city's lines."""
     eff = d["effective_from"]
     if isinstance(eff, str):
         eff = dt.date.fromisoformat(eff)
@@ -141,19 +124,25 @@ def _from_dict(d: dict) -> ThresholdPolicy:
     )
 
 
-def _engine_policies() -> list[ThresholdPolicy] | None:
-    """Threshold policies from the engine's outsourcing preset, when it offers them."""
-    try:
-        from seonggwa.engine import policies as engine_policies  # type: ignore
-    except Exception:  # engine not ready or no such module: use the built-in table
-        return None
-    loader = getattr(engine_policies, "outsourcing_threshold_policies", None)
-    if loader is None:
-        return None
-    try:
-        return [_from_dict(p if isinstance(p, dict) else vars(p)) for p in loader()]
-    except Exception:
-        return None
+def _preset_policies() -> list[ThresholdPolicy]:
+    """The threshold policies of the engine's outsourcing preset: the one source of truth
+    shared by the CLI, the engine and the web app."""
+    from seonggwa.engine import load_preset
+
+    framework = load_preset(PRESET)
+    found = []
+    for p in framework.policies:
+        threshold = Decimal(str(p.threshold))
+        shown = _plain(threshold)
+        found.append(ThresholdPolicy(
+            id=p.id,
+            threshold=threshold,
+            effective_from=p.effective_from,
+            label_ko=f"{shown}점 미만 {p.below or DECISION_LABELS[EXCLUDE][0]}",
+            label_en=f"below {shown} excluded from re-contract",
+            source=p.note or "",
+        ))
+    return found
 
 
 @lru_cache(maxsize=1)
@@ -162,7 +151,7 @@ def _cached_policies() -> tuple[ThresholdPolicy, ...]:
     if configured:
         found = [_from_dict(p) for p in configured]
     else:
-        found = _engine_policies() or [_from_dict(p) for p in BUILTIN_POLICIES]
+        found = _preset_policies()
     return tuple(sorted(found, key=lambda p: p.effective_from))
 
 
@@ -226,20 +215,26 @@ def policy_for_round_or_none(round_) -> ThresholdPolicy | None:
     return policy_in_force_or_none(round_date(round_))
 
 
+def _plain(value: Decimal) -> str:
+    """75 → '75', 72.5 → '72.5' (``normalize()`` alone would print 6E+1 for 60)."""
+    return format(value.normalize(), "f")
+
+
 def ad_hoc_policy(threshold, *, policy_id: str | None = None) -> ThresholdPolicy:
     """A what-if policy that is not in force anywhere (never stored on a result)."""
     value = Decimal(str(threshold))
+    shown = _plain(value)
     return ThresholdPolicy(
-        id=policy_id or f"what-if-threshold-{value.normalize()}",
+        id=policy_id or f"what-if-threshold-{shown}",
         threshold=value,
         effective_from=dt.date.min,
-        label_ko=f"{value.normalize()}점 미만 재계약 배제 (가정)",
-        label_en=f"below {value.normalize()} excluded (what-if)",
+        label_ko=f"{shown}점 미만 재계약 배제 (가정)",
+        label_en=f"below {shown} excluded (what-if)",
         source="what-if",
     )
 
 
-FRAMEWORK_ID = "seoul-outsourcing-comprehensive"
+FRAMEWORK_ID = PRESET
 
 
 def framework_version_for_year(year: int) -> str:
