@@ -20,7 +20,7 @@ import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from importlib import resources
 from importlib.resources.abc import Traversable
@@ -28,6 +28,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from seonggwa.core.formatting import round_half_up  # one half-up rule for the whole project
 
 __all__ = [
     "DATA_PACKAGE",
@@ -285,14 +287,6 @@ class YearStatistics:
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def round_half_up(value: Decimal | Fraction | int, places: int) -> Decimal:
-    """Round half up (away from zero at .5) to ``places`` decimals."""
-    if isinstance(value, Fraction):
-        value = Decimal(value.numerator) / Decimal(value.denominator)
-    quantum = Decimal(1).scaleb(-places)
-    return Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP)
 
 
 _CONSORTIUM_SUFFIXES = (" 컨소시엄", " 건소사업")  # "건소사업": garbled 컨소시엄 (2018 #39)

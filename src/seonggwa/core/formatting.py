@@ -1,5 +1,7 @@
 """Korean-style display of scores, shares and won amounts (SPEC §9).
 
+Pure Python (no Django), so the data readers and the CLI share the same rounding.
+
 Rounding happens once, here, at display: half up as Korean public documents do, on the
 exact decimal value (never on a binary float's artefacts).
 """
@@ -7,6 +9,7 @@ exact decimal value (never on a binary float's artefacts).
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from fractions import Fraction
 
 _EOK = 100_000_000  # 억
 _MAN = 10_000  # 만
@@ -17,6 +20,8 @@ def to_decimal(value) -> Decimal | None:
         return None
     if isinstance(value, Decimal):
         return value
+    if isinstance(value, Fraction):  # exact averages: divide once, at full precision
+        return Decimal(value.numerator) / Decimal(value.denominator)
     try:
         # str() first: Decimal(0.1) would carry the float's binary error into rounding.
         return Decimal(str(value))

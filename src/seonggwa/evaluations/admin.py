@@ -3,6 +3,7 @@
 
 from django.contrib import admin
 
+from seonggwa.core.admin import ReadOnlyAdmin
 from seonggwa.evaluations.models import (
     DueAdjustment,
     EvaluationYear,
@@ -12,17 +13,6 @@ from seonggwa.evaluations.models import (
     Result,
     Round,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Result)
