@@ -1,12 +1,20 @@
 from django.urls import path
 
-from .views import dashboard, due, services, transfer, whatif
+from .views import dashboard, due, registry, services, transfer, whatif
 
 app_name = "office"
 urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("services/", services.service_list_view, name="services"),
+    path("services/new/", registry.service_create, name="service_new"),
     path("services/<str:key>/", services.service_detail, name="service"),
+    path("services/<str:key>/record/", registry.service_record, name="service_record"),
+    path("services/<str:key>/registry/<str:kind>/new/", registry.registry_row,
+         name="registry_add"),
+    path("services/<str:key>/registry/<str:kind>/<int:pk>/", registry.registry_row,
+         name="registry_edit"),
+    path("services/<str:key>/registry/contract/<int:pk>/end/", registry.contract_end,
+         name="contract_end"),
     path("services/<str:key>/follow-up/<int:item_id>/", services.follow_up,
          name="follow_up"),
     path("what-if/", whatif.what_if_view, name="what_if"),
@@ -15,4 +23,8 @@ urlpatterns = [
     path("xlsx/", transfer.transfer, name="transfer"),
     path("xlsx/template.xlsx", transfer.template_download, name="xlsx_template"),
     path("xlsx/export/<int:year>.xlsx", transfer.export_year, name="xlsx_export"),
+    path("registry/xlsx/", registry.registry_transfer, name="registry_transfer"),
+    path("registry/xlsx/template.xlsx", registry.registry_template,
+         name="registry_template"),
+    path("registry/xlsx/export.xlsx", registry.registry_export, name="registry_export"),
 ]

@@ -16,6 +16,7 @@ from seonggwa.evaluations.domain.workflow import WorkflowError, set_follow_up
 from seonggwa.evaluations.models import ItemKind, Narrative, NarrativeItem, Round
 from seonggwa.portal import presentation
 from seonggwa.portal.listing import paginate
+from seonggwa.registry.domain.changes import audit_objects
 from seonggwa.registry.models import Organisation
 from seonggwa.registry.rules import visible_services
 
@@ -87,8 +88,11 @@ def service_detail(request, key: str):
                 sheet.latest_result.decision_code, sheet.latest_result.decision_label)
         result_ids = [str(r.pk) for r in results]
         item_ids = [str(i.pk) for n in narratives for i in n.items.all()]
+        registry_rows = Q()
+        for object_type, ids in audit_objects(service):
+            registry_rows |= Q(object_type=object_type, object_id__in=ids)
         trail = list(AuditEvent.objects.filter(
-            Q(object_type="registry.service", object_id=str(service.pk))
+            registry_rows
             | Q(object_type="evaluations.result", object_id__in=result_ids)
             | Q(object_type="evaluations.narrativeitem", object_id__in=item_ids)
         ).select_related("actor")[:200])
@@ -108,6 +112,11 @@ def service_detail(request, key: str):
         "contracts": list(service.contract_periods.prefetch_related("contractors")
                           .order_by("start")),
         "consents": list(service.council_consents.order_by("date")),
+        "may_edit_registry": user.has_perm("registry.change_service", service),
+        "inspections": list(service.inspection_findings.order_by("year", "date")),
+        "audits": list(service.audit_results.order_by("year", "date")),
+        "figures": list(service.operating_figures.order_by("kind", "indicator", "year",
+                                                           "quarter")),
     })
 
 
