@@ -8,7 +8,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint bench browsers clean
+.PHONY: install run test lint bench browsers messages clean
 
 install: $(STAMP)
 
@@ -32,6 +32,12 @@ test: install browsers lint
 
 bench: install
 	$(BIN)/python -m bench
+
+# After changing user-facing text: refresh the English catalogue, translate the new
+# entries (tests/core/test_translations.py fails while any is empty or fuzzy), compile.
+messages: install
+	cd src/seonggwa && SEONGGWA_DEBUG=1 ../../$(BIN)/python -m seonggwa.manage makemessages -l en --ignore=.venv
+	cd src/seonggwa && SEONGGWA_DEBUG=1 ../../$(BIN)/python -m seonggwa.manage compilemessages -l en
 
 clean:
 	rm -rf $(VENV) var/seonggwa.sqlite3

@@ -176,3 +176,28 @@ def test_guide_sheet_and_row_errors_follow_the_language(known):
         assert str(caught.value.errors[0]) == "Row 2, column 'score': A value is required."
     guide = load_workbook(io.BytesIO(blank_template()))["안내"]
     assert guide["B2"].value == "평가 연도 (필수)"
+
+
+def test_a_contract_period_overlapping_a_registered_one_refuses_the_whole_import(known):
+    import datetime as dt
+
+    ContractPeriod.objects.create(service=known, start=dt.date(2021, 1, 1),
+                                  end=dt.date(2023, 12, 31))
+    data = book(row(),
+                row(seq=2, round=2, contract_start="2023-06-01", contract_end="2026-05-31"))
+    with pytest.raises(ImportRefused) as info:
+        import_results(data)
+    assert [(e.row, e.column) for e in info.value.errors] == [(3, "contract_start")]
+    assert Result.objects.count() == 0 and Round.objects.count() == 0
+    assert ContractPeriod.objects.count() == 1
+
+
+def test_what_an_import_creates_in_the_registry_is_in_the_audit_trail(known):
+    from seonggwa.core.models import AuditEvent
+
+    import_results(book(row(service_key="", service_name="새 사무", department="신설과",
+                            contract_start="2022-01-01", contract_end="2024-12-31")),
+                   create_missing=True)
+    actions = set(AuditEvent.objects.values_list("action", flat=True))
+    assert {"registry.organisation.create", "registry.service.create"} <= actions
+    assert any(a.startswith("registry.contract") for a in actions)

@@ -51,6 +51,7 @@ from openpyxl.styles import Font
 from seonggwa.evaluations.domain import policy as policies
 from seonggwa.evaluations.domain import workflow
 from seonggwa.evaluations.models import Result, Round, Status
+from seonggwa.registry.domain import changes as registry_changes
 from seonggwa.registry.models import (
     ContractPeriod,
     Organisation,
@@ -389,23 +390,24 @@ def import_results(data: bytes, *, year: int | None = None, create_missing: bool
                                    else -1))
         raise ImportRefused(errors)
 
-    # create what was explicitly asked for
+    # create what was explicitly asked for — through the registry's audited changes
+    who = {"actor": actor, "actor_label": actor_label, "reason": _("결과 엑셀 가져오기")}
     if create_missing:
         for name in unknown_depts:
-            depts[name] = Organisation.objects.create(kind=OrganisationKind.DEPARTMENT,
-                                                      name=name)
+            depts[name] = registry_changes.create_organisation(
+                kind=OrganisationKind.DEPARTMENT, name=name, **who)
             report.organisations_created.append(name)
         for name in unknown_contractors:
-            contractors[name] = Organisation.objects.create(kind=OrganisationKind.CONTRACTOR,
-                                                            name=name)
+            contractors[name] = registry_changes.create_organisation(
+                kind=OrganisationKind.CONTRACTOR, name=name, **who)
             report.organisations_created.append(name)
     for r in rows:
         svc = resolved[r.n]
         if svc is None:
             key = r.service_key or _new_key()
-            svc = Service.objects.create(key=key, name=r.service_name,
-                                         department=depts[r.department],
-                                         notes="XLSX 가져오기에서 생성 (create_missing)")
+            svc = registry_changes.create_service(
+                key=key, name=r.service_name, department=depts[r.department],
+                notes="XLSX 가져오기에서 생성 (create_missing)", **who)
             report.services_created.append(f"{key} {r.service_name}")
             by_key[key] = svc
         rnd = rounds.get((r.year, r.round))
@@ -414,14 +416,17 @@ def import_results(data: bytes, *, year: int | None = None, create_missing: bool
             rounds[(r.year, r.round)] = rnd
             report.rounds_opened.append(str(rnd))
         members = [contractors[m] for m in r.members]
-        if r.start and r.end:
-            period = ContractPeriod.objects.filter(service=svc, start=r.start, end=r.end).first()
-            if period is None:
-                period = ContractPeriod(service=svc, start=r.start, end=r.end)
-                period.full_clean()
-                period.save()
-                period.contractors.set(members)
-                report.contracts_created += 1
+        if r.start and r.end and not ContractPeriod.objects.filter(
+                service=svc, start=r.start, end=r.end).exists():
+            try:
+                registry_changes.add_contract_period(
+                    svc, start=r.start, end=r.end, contractors=members, **who)
+            except registry_changes.RegistryError as exc:
+                # e.g. the period overlaps one already registered: the row's error, and
+                # the whole import rolls back.
+                raise ImportRefused([RowError(r.n, "contract_start", " ".join(exc.messages))]) \
+                    from None
+            report.contracts_created += 1
         workflow.record_result(
             service=svc, round=rnd, score=r.score, department=depts[r.department],
             contractors=members, contractor_name=r.contractor, service_name=r.service_name,
