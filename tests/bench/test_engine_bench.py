@@ -1,8 +1,9 @@
 """Smoke test of bench/engine.py: at a tiny size the three implementations must agree.
 
-A correctness test, not a timed one: it catches drift between the engine (a), the
-per-record reference (b) and the minimal numpy maths (c) — totals within 1e-9, rounded
-totals, grades and decisions identical.
+A correctness test, not a timed one: it catches drift between the engine (a) on both
+input forms, the per-record reference (b) and the minimal numpy maths — (c) with the
+required outputs, (c0) totals only, (c+) every output — totals within 1e-9, rounded
+totals, grades and decisions identical, per-indicator points and sd within 1e-9.
 """
 
 from __future__ import annotations
@@ -42,8 +43,9 @@ def test_per_record_and_minimal_numpy_agree(scale):
         fw, data, bench.score_per_record(bench.per_record_rules(fw), rows, actuals)
     )
     minimal = bench.score_numpy(fw, data)
-    agreement = bench.compare("(b) vs (c)", fw, minimal, per_record)
-    bench.compare("(c+) vs (c)", fw, minimal, bench.score_numpy_all_outputs(fw, data))
+    agreement = bench.compare("(b) vs (c0)", fw, minimal, per_record)
+    bench.compare("(c+) vs (c0)", fw, minimal, bench.score_numpy_all_outputs(fw, data))
+    bench.compare("(c) vs (c0)", fw, minimal, bench.score_numpy_required(fw, data))
     assert agreement["max_abs_total_diff"] <= 1e-9
     # the workload exercises both decisions and several grades
     assert 0 < minimal.excluded.sum() < len(minimal.excluded)
@@ -86,10 +88,61 @@ def test_engine_agrees_with_references(scale):
     fw = bench.make_framework(scale=scale)
     out = bench.run(scale=TINY, repeat=1, slice_subjects=60, memory=False, fw=fw)
     pairs = {a["pair"] for a in out["agreement"]}
-    assert any(p.startswith("(a) engine vs (c) ") for p in pairs)
+    assert any(p.startswith("(a) engine vs (c) minimal") for p in pairs)
+    assert any(p.startswith("(a) engine vs (c) required outputs") for p in pairs)
     assert any(p.startswith("(a) engine vs (c+) per-indicator") for p in pairs)
     assert any(p.startswith("(a) engine vs (b)") for p in pairs)
+    assert any(p.startswith("(a-float)") for p in pairs)
+    assert any(p.startswith("(c0) bare totals") for p in pairs)
     assert all(a.get("max_abs_total_diff", 0.0) <= 1e-9 for a in out["agreement"])
+    # the ratio of the aim is taken against (c), which computes the required outputs
+    assert "per-indicator points and panel sd" in out["c_minimal_numpy"]["definition"]
+    assert out["c_bare_totals"]["seconds"] > 0
+
+
+@pytest.mark.skipif(not engine_available(), reason="seonggwa.engine batch API not available")
+@pytest.mark.parametrize("scale", [None, TABLE_SCALE], ids=["ratio-scale", "table-scale"])
+def test_a_b_c_agree_on_edge_rows(scale):
+    """(a) on both input forms, (b), (c) and (c0) on rows built to stress the maths:
+    unanimous panels (sd exactly 0), extreme panels, zero actual on lower-is-better,
+    actuals far beyond target."""
+    fw = bench.make_framework(scale=scale)
+    data = bench.generate(fw, 40, seed=11)
+    lower = np.flatnonzero(fw.lower_is_better)[0]
+    data.actual[0, lower] = 0.0
+    data.ratings[1] = 5
+    data.ratings[2] = 1
+    data.ratings[3, :, :] = np.array([1, 5, 1, 5, 1, 5, 3], dtype=np.uint8)
+    data.actual[1:6] = data.target[1:6] * np.where(fw.lower_is_better, 0.01, 100.0)
+    rows, actuals = bench.to_records(fw, data, 40)
+    b = bench.per_record_result(
+        fw, data, bench.score_per_record(bench.per_record_rules(fw), rows, actuals)
+    )
+    c = bench.score_numpy_required(fw, data)
+    handle = bench.prepare_engine(fw)
+    a = bench.score_engine(handle, bench.engine_batch(handle, data))
+    a_float = bench.score_engine(handle, bench.engine_batch_float(handle, data))
+    r = len(fw.rating_codes)
+    bench.compare("(b) vs (c)", fw, c, b)
+    bench.compare("(c0) vs (c)", fw, c, bench.score_numpy(fw, data))
+    bench.compare("(a) vs (c)", fw, c, a)
+    bench.compare("(a) vs (b)", fw, b, a)
+    bench.compare_required("(a) vs (c) required", c, a, r)
+    bench.compare_identical("(a-float) vs (a)", a, a_float)
+    assert np.all(a.extra["indicator_sd"][1:3, :r] == 0.0)
+    assert np.all(c.extra["rating_sd"][1:3] == 0.0)
+    assert a.rounded[1] == 100.0  # every rating 5 and every target reached
+
+
+def test_required_outputs_disagreement_fails_loudly():
+    fw = bench.make_framework()
+    data = bench.generate(fw, 10)
+    c = bench.score_numpy_required(fw, data)
+    handle = bench.prepare_engine(fw)
+    a = bench.score_engine(handle, bench.engine_batch(handle, data))
+    a.extra["indicator_sd"][3, 2] += 1e-6
+    with pytest.raises(AssertionError, match="DISAGREEMENT.*indicator_sd"):
+        bench.compare_required("x", c, a, len(fw.rating_codes))
 
 
 def test_cli_json(capsys):

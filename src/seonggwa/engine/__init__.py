@@ -9,6 +9,8 @@ Frameworks
 Batch scoring (arrays; see seonggwa.engine.batch for shapes)
     BatchInput(subject_ids, values[n,k,p], actuals[n,k], targets[n,k], targets_high[n,k],
                not_applicable[n,k], groups[n], overrides)
+    BatchInput(subject_ids, ratings=[n,kp,p] (compact: panel indicators only, e.g. uint8),
+               no_rating=0, actuals=[n,kq], targets=[n,kq], ...)   same results, faster
     score_batch(framework, batch, on_date=None, *, check=True) -> BatchResult
 Single subject (the batch call with one row)
     score_subject(framework, subject_id, ratings=..., actuals=..., ...) -> SubjectResult

@@ -96,7 +96,11 @@ def classify(ratio: np.ndarray, minimums: np.ndarray) -> np.ndarray:
     """
     ratio = np.asarray(ratio, dtype=np.float64)
     index = np.zeros(ratio.shape, dtype=np.int8)
+    short = np.empty(ratio.shape, dtype=bool)
     for minimum in np.asarray(minimums, dtype=np.float64)[:-1]:
-        index += ratio < minimum
-    index[np.isnan(ratio)] = -1
+        np.less(ratio, minimum, out=short)
+        index += short.view(np.int8)  # same-type add: no cast of the bools
+    missing = np.isnan(ratio)
+    if missing.any():
+        index[missing] = -1
     return index

@@ -32,6 +32,7 @@ __all__ = [
     "aggregation_names",
     "panel_count",
     "panel_sd",
+    "sd_from_moments",
 ]
 
 AggregateFunc = Callable[[np.ndarray, np.ndarray], np.ndarray]
@@ -53,9 +54,13 @@ class PanelStats:
     """Per-cell statistics of a panel, computed in one pass by :func:`panel_stats`."""
 
     count: np.ndarray  # int16: ratings given
-    sums: np.ndarray  # float64: their sum
+    sums: np.ndarray  # float64: their sum (exact integers from integer ratings)
     highest: np.ndarray  # float64: highest rating (NaN when none)
     lowest: np.ndarray  # float64: lowest rating (NaN when none)
+    squares: np.ndarray | None = None  # sum of squares (when asked for)
+    # Integer ratings on full panels (no empty cell) keep sums, squares and extremes as
+    # exact integer arrays: float64 arithmetic on them (sums - highest - lowest, / count)
+    # gives the same bits as on the float ratings.
 
 
 _REGISTRY: dict[str, Aggregation] = {}
@@ -94,7 +99,7 @@ def panel_count(values: np.ndarray) -> np.ndarray:
     return np.count_nonzero(~np.isnan(values), axis=-1).astype(np.int16)
 
 
-def panel_stats(values: np.ndarray) -> PanelStats:
+def panel_stats(values: np.ndarray, *, squares: bool = False) -> PanelStats:
     """Count, sum, highest and lowest of the ratings given, in one pass over the panel.
 
     The loop runs over the panel width p (e.g. 7), never over subjects or ratings; each
@@ -104,10 +109,15 @@ def panel_stats(values: np.ndarray) -> PanelStats:
     ratings padded to a panel of 3 or of 7 could sum to different last bits and a
     single-subject call would differ from the batch call. Sums accumulate in float64:
     7 float32 ratings summed in float32 could flip a half-up rounding at 2 decimals.
+
+    ``squares=True`` also sums the squares in the same pass, for :func:`sd_from_moments`
+    (exact for whole-number ratings: their sums and squares are exact in float64).
     """
     shape = values.shape[:-1]
     count = np.zeros(shape, dtype=np.int16)
     sums = np.zeros(shape, dtype=np.float64)
+    total_squares = np.zeros(shape, dtype=np.float64) if squares else None
+    square = np.empty(shape, dtype=np.float64) if squares else None
     highest = np.full(shape, -np.inf)
     lowest = np.full(shape, np.inf)
     present = np.empty(shape, dtype=bool)
@@ -117,12 +127,47 @@ def panel_stats(values: np.ndarray) -> PanelStats:
         np.logical_not(present, out=present)
         count += present
         np.add(sums, column, out=sums, where=present)
+        if total_squares is not None:
+            np.multiply(column, column, out=square, dtype=np.float64)
+            np.add(total_squares, square, out=total_squares, where=present)
         np.fmax(highest, column, out=highest)  # fmax/fmin skip NaN
         np.fmin(lowest, column, out=lowest)
     empty = count == 0
     highest[empty] = np.nan
     lowest[empty] = np.nan
-    return PanelStats(count, sums, highest, lowest)
+    return PanelStats(count, sums, highest, lowest, total_squares)
+
+
+def sd_from_moments(count: np.ndarray, sums: np.ndarray, squares: np.ndarray,
+                    *, ddof: int = 0, scale: np.ndarray | float = 1.0,
+                    out: np.ndarray | None = None) -> np.ndarray:
+    """Standard deviation from count, sum and sum of squares, times ``scale``.
+
+    ``scale · sqrt((c·Σx² − (Σx)²) / (c·(c − ddof)))``, computed as
+    ``sqrt((c·Σx² − (Σx)²) · (scale² / (c·(c − ddof))))``: two passes over the cells,
+    the last one writing into ``out`` (e.g. a column block of a result) when given.
+    For whole-number ratings every term of the numerator is an exact integer (far below
+    2**53), so it is exact — no cancellation, exactly 0 for a unanimous panel — and the
+    result does not depend on the order the ratings came in, nor on whether they were
+    integers or floats: the compact integer input and the float input give the same
+    bits. Not for arbitrary real ratings (cancellation): :func:`panel_sd` is two-pass
+    for those. NaN where ``count <= ddof``.
+    """
+    count = np.asarray(count)
+    # Integer moments stay integers (the caller picks a width that cannot overflow);
+    # float moments are float64. Either way the numerator is the same exact number.
+    numerator = count * squares
+    numerator -= sums * sums
+    if numerator.dtype.kind == "f":
+        np.maximum(numerator, 0.0, out=numerator)
+    # scale² / (c·(c − ddof)) in float64, per cell or per column: one multiplier, so a
+    # full panel (one scalar count) and a cell with the same count get the same bits.
+    divisor = count.astype(np.float64)
+    divisor *= count - ddof
+    factor = np.full(np.broadcast(divisor, scale).shape, np.nan)
+    np.divide(np.square(scale, dtype=np.float64), divisor, out=factor, where=count > ddof)
+    variance = np.multiply(numerator, factor, dtype=np.float64)
+    return np.sqrt(variance, out=variance if out is None else out)
 
 
 def _safe_divide(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
@@ -146,10 +191,20 @@ def trimmed_mean(values: np.ndarray, count: np.ndarray) -> np.ndarray:
 
 def trimmed_mean_from_stats(stats: PanelStats) -> np.ndarray:
     """Sum minus highest minus lowest over count - 2: no sort needed."""
-    out = np.full(np.shape(stats.sums), np.nan)
-    np.divide(stats.sums - stats.highest - stats.lowest, stats.count - 2, out=out,
-              where=stats.count >= 3)
-    # Sum-minus-extremes can cancel to a hair outside [min, max]; keep the mean inside.
+    kept = stats.sums - stats.highest - stats.lowest
+    fewest, most = (int(np.min(stats.count)), int(np.max(stats.count))) if np.size(
+        stats.count) else (0, 0)
+    if fewest == most >= 3:  # one count everywhere (full panels): divide by a scalar
+        out = np.divide(kept, np.int16(fewest - 2), dtype=np.float64)
+    elif fewest >= 3:  # no cell to leave NaN: no mask
+        out = np.divide(kept, stats.count - 2, dtype=np.float64)
+    else:
+        out = np.full(np.shape(stats.sums), np.nan)
+        np.divide(kept, stats.count - 2, out=out, where=stats.count >= 3)
+    if stats.sums.dtype.kind != "f":
+        # Exact integer sums: the correctly rounded quotient cannot leave [min, max].
+        return out
+    # Float sum-minus-extremes can cancel to a hair outside [min, max]; keep it inside.
     return np.clip(out, stats.lowest, stats.highest, out=out)
 
 

@@ -1,13 +1,17 @@
 """Batch scoring: many subjects at once over numpy arrays, fully vectorised.
 
 Array layout (``n`` subjects, ``k`` indicators in :attr:`Framework.indicators` order,
-``p`` panel slots)::
+``kp`` panel indicators in :attr:`Framework.panel_codes` order, ``p`` panel slots)::
 
     BatchInput
       subject_ids     sequence[str]        n        identifiers, kept as given
-      values          float32|64 [n, k, p] ratings / survey scores / direct points in
-                                            the indicator's own scale; NaN = no rating.
-                                            Columns of quantitative indicators must be NaN.
+      ratings         any real [n, kp, p]   compact ratings of the panel indicators only
+                                            (rating / survey / direct), in their own
+                                            scale. Integers: ``no_rating`` (default 0)
+                                            = no rating; floats: NaN = no rating.
+      values          float32|64 [n, k, p] the same over all k indicators, NaN = no
+                                            rating; quantitative columns must be NaN.
+                                            Give ``ratings`` or ``values``, not both.
       actuals         float [n, k]          quantitative actuals; NaN = none
       targets         float [n, k]          per-subject targets; NaN = framework target
       targets_high    float [n, k]          upper end for direction: range (optional)
@@ -17,25 +21,39 @@ Array layout (``n`` subjects, ``k`` indicators in :attr:`Framework.indicators` o
 
 Any array may be None (no ratings, no actuals, ...). Panel slots carry no identity: a
 subject's evaluators fill slots 0..p-1 in any order (aggregations are permutation
-invariant) and unused slots are NaN.
+invariant) and unused slots hold the "no rating" marker.
 
-Memory layout: the scorer works on the panel columns of ``values`` slot-major (p
-contiguous [n, kp] slabs). A C-ordered [n, k, p] array is copied once into that layout
-(~25 ms for 8.75 M ratings), dropping the quantitative columns; an all-panel array built
-as ``values = np.moveaxis(np.empty((p, n, k)), 0, -1)`` is used without a copy. float32
-values halve the memory; sums are accumulated in float64.
+Memory layout: the scorer reads the panel slot-major (p contiguous [n, kp] slabs). A
+C-ordered [n, kp, p] array is copied once into that layout (2.5 ms for 8.75 M uint8
+ratings, ~25 ms as float64); an array built as
+``np.moveaxis(np.empty((p, n, kp)), 0, -1)`` is used without a copy.
+
+Two accumulation paths give the same bits:
+
+- **integer ratings** (the compact form: uint8 is enough for any 0..254 scale) when every
+  panel scale runs in whole steps of 1 and the panel method works from count / sum /
+  extremes (mean, trimmed mean): sums and sums of squares are accumulated exactly in
+  int32/int64, the sd is computed in one pass from them, the range check reads the
+  per-column extremes already computed and no step check is needed;
+- **float ratings** (``values``, or float ``ratings``): NaN-aware sums in float64 slot by
+  slot. On whole-step scales the sums and squares of whole numbers are exact in float64
+  too, so the same one-pass sd formula gives exactly what the integer path gives.
+  Otherwise (continuous or fractional-step scales, median) the sd is two-pass.
 
 :func:`score_batch` returns a :class:`BatchResult` of arrays (see its docstring). The
 single-subject path (:func:`seonggwa.engine.subject.score_subject`) builds a one-row
 ``BatchInput`` and calls the same function, so the two cannot disagree.
 
-There is no Python loop over subjects or ratings; loops run over the few indicator
-*columns* that need special handling (table conversions, direction groups) only.
+There is no Python loop over subjects or ratings; loops run over panel slots and the few
+indicator *columns* that need special handling (table conversions, direction groups).
+Every (n, k) result array is written once; the common case (everything applicable, full
+panels, nothing missing) skips the masks, with the same results as the general path.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -43,7 +61,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .achievement import achievement, classify
-from .aggregation import PanelStats, get_aggregation, panel_sd, panel_stats
+from .aggregation import PanelStats, get_aggregation, panel_sd, panel_stats, sd_from_moments
 from .errors import ScoringError
 from .framework import Framework
 from .rounding import round_half_up_array
@@ -79,6 +97,13 @@ class ClassOverride:
 
 @dataclass(frozen=True)
 class BatchInput:
+    """The arrays of one batch (see the module docstring for shapes and meanings).
+
+    ``ratings`` is the compact form of ``values``: only the panel indicators
+    (``framework.panel_codes``), any real dtype; with integers, ``no_rating`` marks an
+    empty slot (0 suits scales starting at 1; it must lie off every panel scale).
+    """
+
     subject_ids: Sequence[str]
     values: np.ndarray | None = None
     actuals: np.ndarray | None = None
@@ -87,6 +112,8 @@ class BatchInput:
     not_applicable: np.ndarray | None = None
     groups: np.ndarray | None = None
     overrides: tuple[ClassOverride, ...] = ()
+    ratings: np.ndarray | None = None
+    no_rating: int = 0
 
 
 @dataclass(frozen=True, eq=False)
@@ -176,12 +203,19 @@ class _Plan:
     steps: np.ndarray  # [k] 0 = continuous
     table_columns: tuple[int, ...]
     panel_columns: np.ndarray  # [kp] indices of rating/survey/direct columns
+    panel_block: slice | np.ndarray  # the same as a slice when contiguous (a view, no gather)
+    quant_columns: np.ndarray  # [kq] indices of quantitative columns
+    quant_block: slice | np.ndarray
     integer_steps: bool  # every panel scale: step 1 from a whole-number minimum
-    quantitative_groups: tuple[tuple[str, float | None, np.ndarray], ...]  # direction, cap, cols
+    # (direction, cap, positions within the quantitative block) per (direction, cap)
+    quantitative_groups: tuple[tuple[str, float | None, np.ndarray], ...]
     table_positions: tuple[tuple[int, int], ...]  # (position among panel columns, column)
-    default_targets: np.ndarray  # [k]
-    default_highs: np.ndarray  # [k]
+    default_targets: np.ndarray  # [kq] of the quantitative columns
+    default_highs: np.ndarray  # [kq]
+    caps: np.ndarray  # [kq] achievement cap per quantitative column (inf = none)
+    met_columns: tuple[int, ...]  # quantitative columns with score_rule: met
     area_starts: np.ndarray  # [a] first column of each area (areas are column blocks)
+    area_sizes: np.ndarray  # [a] indicators per area
     area_declared: np.ndarray  # [a]
     group_applicable: np.ndarray  # bool [g + 1, k]; last row = subject without group
     level_minimums: np.ndarray  # [levels]
@@ -199,11 +233,13 @@ def _plan(framework: Framework) -> _Plan:
     return plan
 
 
-def _quantitative_groups(indicators) -> tuple[tuple[str, float | None, np.ndarray], ...]:
+def _quantitative_groups(indicators, quant_columns: np.ndarray
+                         ) -> tuple[tuple[str, float | None, np.ndarray], ...]:
+    position = {int(c): i for i, c in enumerate(quant_columns)}
     groups: dict[tuple[str, float | None], list[int]] = {}
     for c, ind in enumerate(indicators):
         if ind.kind == "quantitative":
-            groups.setdefault((ind.direction, ind.cap), []).append(c)
+            groups.setdefault((ind.direction, ind.cap), []).append(position[c])
     return tuple((direction, cap, np.array(cols, dtype=np.intp))
                  for (direction, cap), cols in groups.items())
 
@@ -231,23 +267,33 @@ def _build_plan(framework: Framework) -> _Plan:
                 group_applicable[g, c] = name in ind.applies_to
     panel_columns = np.array([c for c, ind in enumerate(indicators) if ind.uses_panel],
                              dtype=np.intp)
+    quant_columns = np.array([c for c, ind in enumerate(indicators)
+                              if ind.kind == "quantitative"], dtype=np.intp)
+    quant = [indicators[c] for c in quant_columns]
     return _Plan(
         points=np.array([ind.points for ind in indicators], dtype=np.float64),
-        panel=np.array([ind.uses_panel for ind in indicators]),
-        quantitative=np.array([ind.kind == "quantitative" for ind in indicators]),
+        panel=np.array([ind.uses_panel for ind in indicators], dtype=bool),
+        quantitative=np.array([ind.kind == "quantitative" for ind in indicators], dtype=bool),
         slope=slope, offset=offset, lows=lows, highs=highs, steps=steps,
         table_columns=tuple(table_columns),
         panel_columns=panel_columns,
-        quantitative_groups=_quantitative_groups(indicators),
+        panel_block=_as_slice(panel_columns),
+        quant_columns=quant_columns,
+        quant_block=_as_slice(quant_columns),
+        quantitative_groups=_quantitative_groups(indicators, quant_columns),
         integer_steps=bool(len(panel_columns)) and all(
             steps[c] == 1 and float(lows[c]).is_integer() for c in panel_columns),
         table_positions=tuple((int(np.flatnonzero(panel_columns == c)[0]), c)
                               for c in table_columns),
         default_targets=np.array([np.nan if ind.target is None else ind.target
-                                  for ind in indicators]),
+                                  for ind in quant]),
         default_highs=np.array([np.nan if ind.target_high is None else ind.target_high
-                                for ind in indicators]),
+                                for ind in quant]),
+        caps=np.array([np.inf if ind.cap is None else ind.cap for ind in quant]),
+        met_columns=tuple(int(c) for c in quant_columns
+                          if indicators[c].score_rule == "met"),
         area_starts=area_starts,
+        area_sizes=np.array(sizes, dtype=np.int32),
         area_declared=np.array([area.points for area in framework.areas]),
         group_applicable=group_applicable,
         level_minimums=np.array([level.min for level in framework.levels]),
@@ -256,14 +302,22 @@ def _build_plan(framework: Framework) -> _Plan:
     )
 
 
+def _as_slice(columns: np.ndarray) -> slice | np.ndarray:
+    """A slice (a view, no gather) when the columns are one contiguous block."""
+    if len(columns) and np.array_equal(columns, np.arange(columns[0], columns[-1] + 1)):
+        return slice(int(columns[0]), int(columns[-1]) + 1)
+    return columns
+
+
 # --------------------------------------------------------------------------- input checks
 
 
 def _shape_check(name: str, array: np.ndarray | None, shape: tuple[int, ...]) -> None:
     if array is None:
         return
-    if array.shape[: len(shape)] != shape or array.ndim != len(shape) + (name == "values"):
-        expected = "x".join(map(str, shape)) + ("xp" if name == "values" else "")
+    panel = name in ("values", "ratings")
+    if array.shape[: len(shape)] != shape or array.ndim != len(shape) + panel:
+        expected = "x".join(map(str, shape)) + ("xp" if panel else "")
         raise ScoringError(f"{name} has shape {array.shape}, expected {expected}")
 
 
@@ -279,43 +333,93 @@ def _fail(framework: Framework, batch: BatchInput, mask: np.ndarray, reason: str
                        indicator=framework.indicator_codes[where[1]], member=member)
 
 
-def _panel_values(framework: Framework, plan: _Plan, batch: BatchInput, n: int,
-                  check: bool) -> np.ndarray | None:
-    """The ratings of the panel columns only, [n, kp, p], laid out slot-major in memory.
+@dataclass(frozen=True)
+class _Ratings:
+    """The panel of the panel columns, slot-major in memory.
+
+    ``slots`` is [p, n, kp] and C-contiguous (p slabs); ``integer`` says which
+    accumulation path reads it (integers with a ``no_rating`` marker, or floats with NaN).
+    """
+
+    slots: np.ndarray
+    integer: bool
+    no_rating: int = 0
+
+    @property
+    def cells(self) -> np.ndarray:
+        """The same ratings as [n, kp, p] (a view), for functions whose last axis is p."""
+        return np.moveaxis(self.slots, 0, -1)
+
+    def column(self, position: int) -> np.ndarray:
+        """One panel column as float [n, p] with NaN for no rating."""
+        block = self.slots[:, :, position].T
+        if not self.integer:
+            return block
+        return np.where(block == self.no_rating, np.nan, block.astype(np.float64))
+
+
+def _panel_input(framework: Framework, plan: _Plan, batch: BatchInput, n: int,
+                 check: bool, exact: bool) -> _Ratings | None:
+    """The panel ratings, slot-major, from ``ratings`` (compact) or ``values`` (all k).
 
     Slot-major (p contiguous [n, kp] slabs) makes every panel reduction walk contiguous
     memory — about 5x faster than p-long strided rows for p = 7 — and sums in slot order.
-    Quantitative columns are dropped here (they hold no ratings), so a batch whose k
-    axis is half quantitative costs no more than its ratings. An all-panel array
-    already laid out slot-major (``np.moveaxis(buffer_pnk, 0, -1)``) is not copied.
+    An array already laid out slot-major (``np.moveaxis(buffer_pnk, 0, -1)``) is not
+    copied. Integer ratings stay integers only when ``exact`` (the integer path applies);
+    otherwise they become float with NaN for ``no_rating``.
     """
-    if batch.values is None:
+    if batch.ratings is not None and batch.values is not None:
+        raise ScoringError("give the panel as ratings (panel indicators only) or as values "
+                           "(all indicators), not both")
+    kp = len(plan.panel_columns)
+    if batch.ratings is not None:
+        ratings = np.asarray(batch.ratings)
+        _shape_check("ratings", ratings, (n, kp))
+        if ratings.dtype.kind not in "iuf":
+            raise ScoringError(f"ratings must be numbers, got dtype {ratings.dtype}")
+    elif batch.values is not None:
+        values = np.asarray(batch.values)
+        if values.dtype.kind != "f":
+            values = values.astype(np.float64)
+        _shape_check("values", values, (n, len(plan.points)))
+        if check:
+            _check_quantitative_columns_empty(framework, plan, batch, values)
+        ratings = values
+    else:
         return None
-    values = np.asarray(batch.values)
-    if values.dtype.kind != "f":
-        values = values.astype(np.float64)
-    _shape_check("values", values, (n, len(plan.points)))
-    if check:
-        _check_quantitative_columns_empty(framework, plan, batch, values)
-    slot_first = np.moveaxis(values, -1, 0)
-    if not plan.panel.all():
-        slot_first = slot_first[:, :, _as_slice(plan.panel_columns)]
-    if not slot_first.flags.c_contiguous:
-        slot_first = np.ascontiguousarray(slot_first)
-    return np.moveaxis(slot_first, 0, -1)
+    if ratings.shape[2] == 0 or kp == 0:
+        return None
+    slots = np.moveaxis(ratings, -1, 0)
+    if batch.values is not None and not plan.panel.all():
+        slots = slots[:, :, plan.panel_block]  # quantitative columns hold no ratings
+    slots = np.ascontiguousarray(slots)  # no copy when already slot-major
+    if slots.dtype.kind == "u" and slots.dtype.itemsize == 8:
+        slots = slots.astype(np.int64)  # int64 accumulators take every other integer
+    if slots.dtype.kind == "f":
+        return _Ratings(slots, integer=False)
+    marker = int(batch.no_rating)
+    _check_marker(framework, plan, marker)
+    if exact:
+        return _Ratings(slots, integer=True, no_rating=marker)
+    as_float = slots.astype(np.float64)
+    as_float[slots == marker] = np.nan
+    return _Ratings(as_float, integer=False)
 
 
-def _as_slice(columns: np.ndarray) -> slice | np.ndarray:
-    """A slice (a view, no gather) when the columns are one contiguous block."""
-    if len(columns) and np.array_equal(columns, np.arange(columns[0], columns[-1] + 1)):
-        return slice(int(columns[0]), int(columns[-1]) + 1)
-    return columns
+def _check_marker(framework: Framework, plan: _Plan, marker: int) -> None:
+    """The "no rating" marker must not be a rating someone could give."""
+    columns = plan.panel_columns
+    on_scale = (plan.lows[columns] <= marker) & (marker <= plan.highs[columns])
+    if on_scale.any():
+        code = framework.indicator_codes[int(columns[int(np.argmax(on_scale))])]
+        raise ScoringError(f"no_rating={marker} lies on the scale of {code}; choose a marker "
+                           "off every panel scale (e.g. -1 or 255)", indicator=code)
 
 
 def _check_quantitative_columns_empty(framework: Framework, plan: _Plan, batch: BatchInput,
                                       values: np.ndarray) -> None:
-    quantitative = np.flatnonzero(plan.quantitative)
-    block = _as_slice(quantitative)
+    quantitative = plan.quant_columns
+    block = plan.quant_block
     if isinstance(block, slice) and np.isnan(values[:, block, :]).all():
         return  # one vectorised pass over the block when it is clean
     for column in quantitative.tolist():
@@ -327,43 +431,64 @@ def _check_quantitative_columns_empty(framework: Framework, plan: _Plan, batch: 
                                member)
 
 
-def _check_values(framework: Framework, plan: _Plan, batch: BatchInput, values: np.ndarray,
-                  stats: PanelStats) -> None:
-    """Ratings of the panel columns ([n, kp, p]) must be on their indicator's scale.
+def _check_values(framework: Framework, plan: _Plan, batch: BatchInput, panel: _Ratings,
+                  stats: PanelStats, extent: tuple[int, int] | None = None) -> None:
+    """Ratings of the panel columns must be on their indicator's scale.
 
     The range is checked on each cell's highest and lowest rating (already computed for
-    the aggregation), the steps in one pass over the ratings.
+    the aggregation); integer ratings on whole-step scales need no step check, float
+    ratings get one pass; table scales check their keys.
     """
     columns = plan.panel_columns
     lows, highs = plan.lows[columns], plan.highs[columns]
-    outside = (stats.lowest < lows) | (stats.highest > highs)
-    if outside.any():
+    if panel.integer:
+        # The batch's extremes inside every scale: done (the common case, no pass). Else
+        # per-column extremes, then the cell-level mask only when a column fails.
+        outside = None
+        if extent is not None and extent[0] >= lows.max() and extent[1] <= highs.min():
+            pass
+        elif ((_column_extreme(np.fmin, stats.lowest) < lows)
+              | (_column_extreme(np.fmax, stats.highest) > highs)).any():
+            outside = (stats.lowest < lows) | (stats.highest > highs)
+    else:
+        outside = (stats.lowest < lows) | (stats.highest > highs)
+    if outside is not None and outside.any():
         row, position = _first(outside)
-        member = _first_member(values[row, position], lows[position], highs[position])
-        _scale_error(framework, batch, values, row, position, member, plan)
-    _check_steps(framework, plan, batch, values, stats)
+        ratings = panel.column(position)[row]
+        member = _first_member(ratings, lows[position], highs[position])
+        _scale_error(framework, batch, ratings[member], row, position, member, plan)
+    if not panel.integer:
+        _check_steps(framework, plan, batch, panel.cells, stats)
     for position, column in plan.table_positions:
         scale = framework.indicators[column].scale
         assert scale is not None
-        bad = ~scale.on_scale(values[:, position, :])
+        ratings = panel.column(position)
+        bad = ~scale.on_scale(ratings)
         if bad.any():
             row, member = _first(bad)
             allowed = ", ".join(f"{v:g}" for v in sorted(scale.table))
-            raise ScoringError(f"value {values[row, position, member]:g} is not in the "
+            raise ScoringError(f"value {ratings[row, member]:g} is not in the "
                                f"conversion table ({allowed})", str(batch.subject_ids[row]),
                                framework.indicator_codes[column], member)
+
+
+def _column_extreme(how: np.ufunc, extremes: np.ndarray) -> np.ndarray:
+    """Lowest/highest per column of [n, kp] extremes; NaN (empty cells) skipped."""
+    if extremes.dtype.kind == "f":
+        return how.reduce(extremes, axis=0, initial=np.inf if how is np.fmin else -np.inf)
+    return how.reduce(extremes, axis=0) if len(extremes) else np.full(extremes.shape[1:], np.nan)
 
 
 def _first_member(ratings: np.ndarray, low: float, high: float) -> int:
     return int(np.argmax((ratings < low) | (ratings > high)))
 
 
-def _scale_error(framework: Framework, batch: BatchInput, values: np.ndarray, row: int,
+def _scale_error(framework: Framework, batch: BatchInput, value: float, row: int,
                  position: int, member: int, plan: _Plan) -> None:
     ind = framework.indicators[int(plan.panel_columns[position])]
     assert ind.scale is not None
     on_steps = f" in steps of {ind.scale.step:g}" if ind.scale.step else ""
-    raise ScoringError(f"value {values[row, position, member]:g} is not on the scale "
+    raise ScoringError(f"value {value:g} is not on the scale "
                        f"{ind.scale.min:g}-{ind.scale.max:g}{on_steps}",
                        str(batch.subject_ids[row]), ind.code, member)
 
@@ -394,56 +519,213 @@ def _check_steps(framework: Framework, plan: _Plan, batch: BatchInput, values: n
     off &= (steps > 0)[None, :, None]
     if off.any():
         row, position, member = _first(off)
-        _scale_error(framework, batch, values, row, position, member, plan)
+        _scale_error(framework, batch, values[row, position, member], row, position, member,
+                     plan)
+
+
+# --------------------------------------------------------------------------- panel statistics
+
+
+def _integer_stats(panel: _Ratings) -> tuple[PanelStats, tuple[int, int] | None]:
+    """Count, sum, sum of squares and extremes of integer ratings, exactly.
+
+    Returns the stats and, when every panel is full, the lowest and highest rating of the
+    whole batch (for the range check); None when some panel may have empty slots.
+
+    Sums and squares accumulate in the narrowest integer type that cannot overflow for
+    the ratings actually given (int16 for 7 ratings of 1-5), so they do not depend on the
+    order of the slots: one subject scored alone and the same subject in a batch give the
+    same bits. Full panels (no slot holds the marker) need no masks at all.
+    """
+    slots, marker = panel.slots, panel.no_rating
+    p, shape = slots.shape[0], slots.shape[1:]
+    highest, lowest = slots.max(axis=0), slots.min(axis=0)
+    # Whole-array extremes (contiguous reductions, ~20x cheaper than per column). A
+    # marker outside them is in no slot: every panel is full. (A marker inside them may
+    # still be absent; the general path then finds the same counts.)
+    low, high = (int(lowest.min()), int(highest.max())) if lowest.size else (0, 0)
+    full = not low <= marker <= high
+    bound = max(abs(low), abs(high), abs(marker))
+    wide = _accumulator(p * p * bound * bound)  # room for count * squares and sums ** 2
+    sums, squares = np.zeros(shape, dtype=wide), np.zeros(shape, dtype=wide)
+    rating = np.empty(shape, dtype=wide)
+    for slot in slots:
+        # Widen once, then same-type in-place ops: twice as fast as mixed-type ufuncs.
+        np.copyto(rating, slot, casting="unsafe")
+        sums += rating
+        rating *= rating
+        squares += rating
+    if full:
+        count = np.full(shape, p, dtype=np.int16)
+        return PanelStats(count, sums, highest, lowest, squares), (low, high)
+    count, highest, lowest = _discount_marker(slots, marker, sums, squares)
+    return PanelStats(count, sums, _extreme(highest, count), _extreme(lowest, count),
+                      squares), None
+
+
+def _accumulator(largest: int) -> type:
+    """The narrowest signed integer type holding ``largest`` (narrow = fewer bytes moved)."""
+    for dtype in (np.int16, np.int32):
+        if largest < np.iinfo(dtype).max:
+            return dtype
+    return np.int64
+
+
+def _discount_marker(slots: np.ndarray, marker: int, sums: np.ndarray, squares: np.ndarray
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Panels with empty slots: count the marker out of the sums and the extremes."""
+    shape = slots.shape[1:]
+    empty = np.zeros(shape, dtype=np.int16)
+    info = np.iinfo(slots.dtype)
+    highest, lowest = np.full(shape, info.min, slots.dtype), np.full(shape, info.max, slots.dtype)
+    given = np.empty(shape, dtype=bool)
+    for slot in slots:
+        np.not_equal(slot, marker, out=given)
+        empty += ~given
+        np.maximum(highest, slot, out=highest, where=given)
+        np.minimum(lowest, slot, out=lowest, where=given)
+    if marker:  # exact integer corrections; a 0 marker added nothing
+        sums -= empty.astype(sums.dtype) * marker
+        squares -= empty.astype(squares.dtype) * (marker * marker)
+    count = (slots.shape[0] - empty).astype(np.int16)
+    return count, highest, lowest
+
+
+def _extreme(values: np.ndarray, count: np.ndarray) -> np.ndarray:
+    out = values.astype(np.float64)
+    if not count.all():
+        out[count == 0] = np.nan
+    return out
+
+
+def _uses_integer_path(framework: Framework, plan: _Plan, batch: BatchInput) -> bool:
+    """Integer ratings are summed exactly when nothing needs the ratings as floats."""
+    ratings = batch.ratings
+    return (ratings is not None and np.asarray(ratings).dtype.kind in "iu"
+            and plan.integer_steps
+            and get_aggregation(framework.panel_method).from_stats is not None)
 
 
 # --------------------------------------------------------------------------- scoring steps
 
 
 @dataclass
-class _Indicators:
-    fraction: np.ndarray  # [n, k] share of the indicator's points earned (NaN = none)
-    sd: np.ndarray  # [n, k] in points
-    count: np.ndarray  # [n, k]
-    achievement: np.ndarray  # [n, k]
+class _Outputs:
+    """The (n, k) result arrays, each allocated once and filled block by block."""
+
+    points: np.ndarray  # float64: points earned (NaN = none yet)
+    sd: np.ndarray  # float64: panel sd in points (NaN outside the panel columns)
+    count: np.ndarray  # int16
+    achievement: np.ndarray  # float64 (NaN outside the quantitative columns)
+    classes: np.ndarray  # int8 (-1 outside the quantitative columns)
+
+    @classmethod
+    def allocate(cls, plan: _Plan, n: int) -> _Outputs:
+        # NaN / 0 / -1 where an indicator kind has no value; the scoring steps write the
+        # other blocks, so every element is written once.
+        k = len(plan.points)
+        out = cls(np.empty((n, k)), np.empty((n, k)), np.zeros((n, k), dtype=np.int16),
+                  np.empty((n, k)), np.empty((n, k), dtype=np.int8))
+        out.sd[:, plan.quant_block] = np.nan
+        out.achievement[:, plan.panel_block] = np.nan
+        out.classes[:, plan.panel_block] = -1
+        return out
 
 
-def _panel_scores(framework: Framework, plan: _Plan, batch: BatchInput,
-                  values: np.ndarray | None, n: int, check: bool) -> _Indicators:
-    """Check and combine the panel columns ([n, kp, p]); scatter them into [n, k] arrays."""
-    k = len(plan.points)
-    fraction, sd = np.full((n, k), np.nan), np.full((n, k), np.nan)
-    count = np.zeros((n, k), dtype=np.int16)
-    if values is None or values.shape[2] == 0 or values.shape[1] == 0:
-        return _Indicators(fraction, sd, count, np.full((n, k), np.nan))
-    columns = plan.panel_columns
-    stats = panel_stats(values)
+def _write(target: np.ndarray, block: slice | np.ndarray, values) -> None:
+    target[:, block] = values
+
+
+def _panel_scores(framework: Framework, plan: _Plan, batch: BatchInput, n: int, check: bool,
+                  out: _Outputs) -> None:
+    """Check and combine the panel columns; write their points, sd and count."""
+    block, columns = plan.panel_block, plan.panel_columns
+    if not len(columns):
+        return
+    exact = _uses_integer_path(framework, plan, batch)
+    panel = _panel_input(framework, plan, batch, n, check, exact)
+    if panel is None:
+        out.points[:, block] = np.nan
+        out.sd[:, block] = np.nan
+        return
+    # One-pass exact sd needs whole-number ratings: integers, or floats on whole steps.
+    one_pass = panel.integer or plan.integer_steps
+    extent = None  # (lowest, highest) rating of the batch when every panel is full
+    if panel.integer:
+        stats, extent = _integer_stats(panel)
+    else:
+        stats = panel_stats(panel.cells, squares=one_pass)
+    full = extent is not None
     if check:
-        _check_values(framework, plan, batch, values, stats)
+        _check_values(framework, plan, batch, panel, stats, extent)
     method = get_aggregation(framework.panel_method)
     given = stats.count
-    if method.from_stats is not None:
-        combined = method.from_stats(stats)
+    combined = (method.from_stats(stats) if method.from_stats is not None
+                else method.func(panel.cells, given))
+    combined = np.asarray(combined, dtype=np.float64)  # ours to scale in place
+    points = plan.points[columns]
+    sd_scale = np.abs(plan.slope[columns]) * points  # rating units -> points
+    if one_pass:
+        # A full panel has one count: a per-column multiplier, the same bits per cell.
+        count = np.int16(panel.slots.shape[0]) if full else given
+        _into_block(out.sd, block, lambda target: sd_from_moments(
+            count, stats.sums, stats.squares, ddof=framework.sd_ddof, scale=sd_scale,
+            out=target))
     else:
-        combined = method.func(values, given)
-    centre = combined if framework.panel_method == "mean" else _mean(stats)
-    spread = panel_sd(values, given, centre, ddof=framework.sd_ddof)
+        centre = combined if framework.panel_method == "mean" else _mean(stats)
+        spread = panel_sd(panel.cells, given, centre, ddof=framework.sd_ddof)
+        _into(np.multiply, spread, sd_scale, out.sd, block)
+    short = _insufficient(plan, given, full)
+    if short is not None:
+        combined[short] = np.nan
     # Affine scales: combine raw values, then convert (conversion commutes with the
-    # aggregations because it is increasing and affine).
-    slope, points = plan.slope[columns], plan.points[columns]
-    fraction[:, columns] = combined * slope + plan.offset[columns]
-    sd[:, columns] = spread * np.abs(slope) * points
-    for position, column in plan.table_positions:
+    # aggregations because it is increasing and affine) straight into points:
+    # points = combined x (slope x points) + offset x points. Each pass over an (n, kp)
+    # float array moves 10-20 MB at national scale, so conversion and points are fused
+    # and written into the result's block by the last operation.
+    np.multiply(combined, plan.slope[columns] * points, out=combined)
+    _into(np.add, combined, plan.offset[columns] * points, out.points, block)
+    for position, column in plan.table_positions:  # converted member by member
         scale = framework.indicators[column].scale
         assert scale is not None
-        converted = scale.to_fraction(values[:, position, :])
-        fraction[:, column] = method.func(converted, given[:, position])
-        sd[:, column] = panel_sd(converted, given[:, position], ddof=framework.sd_ddof) * (
-            plan.points[column])
-    count[:, columns] = given
-    insufficient = plan.panel & (count < plan.min_panel)
-    fraction[insufficient] = np.nan
-    return _Indicators(fraction, sd, count, np.full((n, k), np.nan))
+        converted = scale.to_fraction(panel.column(position))
+        fraction = method.func(converted, given[:, position])
+        if short is not None:
+            fraction[short[:, position]] = np.nan
+        out.points[:, column] = fraction * plan.points[column]
+        out.sd[:, column] = panel_sd(converted, given[:, position],
+                                     ddof=framework.sd_ddof) * plan.points[column]
+    _write(out.count, block, panel.slots.shape[0] if full else given)
+
+
+def _into(ufunc: np.ufunc, values: np.ndarray, operand: np.ndarray, target: np.ndarray,
+          block) -> None:
+    """target[:, block] = ufunc(values, operand); ``values`` (scratch) is overwritten.
+
+    Computing in place on the contiguous [n, kb] array and copying it into the column
+    block once measured faster than a ufunc writing into the strided block.
+    """
+    ufunc(values, operand, out=values)
+    target[:, block] = values
+
+
+def _into_block(target: np.ndarray, block, compute) -> None:
+    """target[:, block] = compute(out): a last operation that only writes (a square root)
+    goes straight into the result's column block when it is a slice (a view)."""
+    if isinstance(block, slice):
+        compute(target[:, block])
+    else:
+        target[:, block] = compute(None)
+
+
+def _insufficient(plan: _Plan, count: np.ndarray, full: bool) -> np.ndarray | None:
+    """Cells with fewer ratings than min_panel, or None when there are none."""
+    needed = plan.min_panel[plan.panel_columns]
+    if full and (count.shape[-1] == 0 or int(count.flat[0]) >= needed.max(initial=0)):
+        return None  # every panel has all p ratings
+    if (count.min(axis=0, initial=np.iinfo(np.int16).max) >= needed).all():
+        return None
+    return count < needed
 
 
 def _mean(stats: PanelStats) -> np.ndarray:
@@ -453,62 +735,150 @@ def _mean(stats: PanelStats) -> np.ndarray:
 
 
 def _quantitative_scores(framework: Framework, plan: _Plan, batch: BatchInput,
-                         result: _Indicators, applicable: np.ndarray) -> None:
-    """Achievement of the quantitative columns, one vectorised call per (direction, cap)."""
-    if not plan.quantitative_groups or batch.actuals is None:
+                         out: _Outputs, applicable: np.ndarray | None) -> None:
+    """Achievement, classification and points of the quantitative columns.
+
+    Actuals and targets come as [n, k] or as compact [n, kq] (quantitative columns only);
+    the work is done on a contiguous [n, kq] array and written into the results once.
+    """
+    block, columns = plan.quant_block, plan.quant_columns
+    if not len(columns):
         return
     n = len(batch.subject_ids)
-    targets = _with_default(batch.targets, plan.default_targets, n)
-    highs = _with_default(batch.targets_high, plan.default_highs, n)
-    actuals = np.asarray(batch.actuals, dtype=np.float64)
-    for direction, cap, columns in plan.quantitative_groups:
-        target = targets[:, columns]
-        if direction in ("higher", "shortfall"):
-            bad = applicable[:, columns] & (target <= 0)
-            if bad.any():
-                row, position = _first(bad)
-                raise ScoringError(f"target must be greater than 0 for direction {direction}, "
-                                   f"got {target[row, position]:g}", str(batch.subject_ids[row]),
-                                   framework.indicator_codes[int(columns[position])])
-        result.achievement[:, columns] = achievement(direction, actuals[:, columns], target,
-                                                     highs[:, columns], cap)
-    quantitative = plan.quantitative
-    result.fraction[:, quantitative] = result.achievement[:, quantitative]
+    if batch.actuals is None:
+        out.points[:, block] = np.nan
+        out.achievement[:, block] = np.nan
+        out.classes[:, block] = -1
+        return
+    actuals = _quantities(plan, batch, "actuals", n)
+    targets = _with_default(_quantities(plan, batch, "targets", n), plan.default_targets, n)
+    _check_targets(framework, plan, batch, targets, applicable)
+    # Ops on a column block of an [n, k] array are several times slower than on a
+    # contiguous [n, kq] one: work contiguously, write each result block once.
+    raw = np.empty((n, len(columns)))
+    _achievement_block(plan, actuals, targets, batch, n, raw)
+    caps = plan.caps
+    # Clip to [0, cap] per column; NaN (missing) stays NaN.
+    np.clip(raw, 0.0, caps if np.unique(caps).size > 1 else float(caps[0]), out=raw)
+    _write(out.achievement, block, raw)
+    _write(out.classes, block, classify(raw, plan.level_minimums))
+    _into(np.multiply, raw, plan.points[columns], out.points, block)
 
 
-def _with_default(array: np.ndarray | None, default: np.ndarray, n: int) -> np.ndarray:
+def _achievement_block(plan: _Plan, actuals: np.ndarray, targets: np.ndarray,
+                       batch: BatchInput, n: int, ach: np.ndarray) -> None:
+    """Achievement of the quantitative block, written into ``ach`` ([n, kq]).
+
+    actual / target over the whole block in one pass (right for higher-is-better, whose
+    zero or negative targets were refused before), then the other directions overwrite
+    their columns. Same values as :func:`achievement` column by column, before the cap.
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        np.divide(actuals, targets, out=ach)
+        for direction, cap, positions in plan.quantitative_groups:
+            if direction == "higher":
+                continue
+            columns = _as_slice(positions)
+            actual, target = actuals[:, columns], targets[:, columns]
+            if direction == "lower":
+                ratio = np.divide(target, actual)
+                # Zero incidents/delays is the best result possible, whatever the target.
+                ratio[actual == 0] = np.inf
+            else:
+                highs = _with_default(_quantities(plan, batch, "targets_high", n),
+                                      plan.default_highs, n)
+                ratio = achievement(direction, actual, target, highs[:, columns], cap)
+            ach[:, columns] = ratio
+
+
+def _check_targets(framework: Framework, plan: _Plan, batch: BatchInput, targets: np.ndarray,
+                   applicable: np.ndarray | None) -> None:
+    """Higher-is-better and shortfall achievements divide by the target: it must be > 0."""
+    divides = np.zeros(len(plan.quant_columns), dtype=bool)
+    for direction, _, positions in plan.quantitative_groups:
+        divides[positions] = direction in ("higher", "shortfall")
+    if not divides.any():
+        return
+    if targets.size == 0 or targets.min() > 0:
+        return  # the common case: one reduction (a NaN target falls through to the mask)
+    bad = targets <= 0  # NaN (no target) is missing data, not an error
+    bad &= divides
+    if applicable is not None:
+        bad &= applicable[:, plan.quant_block]
+    if bad.any():
+        row, position = _first(bad)
+        column = int(plan.quant_columns[position])
+        direction = framework.indicators[column].direction
+        raise ScoringError(f"target must be greater than 0 for direction {direction}, "
+                           f"got {targets[row, position]:g}", str(batch.subject_ids[row]),
+                           framework.indicator_codes[column])
+
+
+def _quantities(plan: _Plan, batch: BatchInput, name: str, n: int) -> np.ndarray | None:
+    """The quantitative columns of actuals / targets / targets_high as float [n, kq].
+
+    Accepts the [n, k] form (a view of its quantitative block, no copy when contiguous)
+    and, in a compact batch (``ratings`` given), the [n, kq] form: quantitative columns
+    only, in ``framework.quantitative_codes`` order, used as is.
+    """
+    array = getattr(batch, name)
     if array is None:
+        return None
+    array = np.asarray(array, dtype=np.float64)
+    k, kq = len(plan.points), len(plan.quant_columns)
+    if array.shape == (n, k):
+        return array[:, plan.quant_block]
+    if batch.ratings is not None and array.shape == (n, kq):
+        return array  # the compact form goes with compact ratings
+    compact = f" or {n}x{kq} (quantitative indicators only)" if batch.ratings is not None else ""
+    raise ScoringError(f"{name} has shape {array.shape}, expected {n}x{k}{compact}")
+
+
+def _with_default(given: np.ndarray | None, default: np.ndarray, n: int
+                  ) -> np.ndarray:
+    """Per-subject targets [n, kq], NaN filled from the framework's ``default`` [kq]."""
+    if given is None:
         return np.broadcast_to(default, (n, len(default)))
-    return np.where(np.isnan(array), default, array)
+    if np.isnan(default).all():
+        return given  # nothing to fill in: a NaN target stays NaN either way
+    return np.where(np.isnan(given), default, given)
 
 
-def _applicable(plan: _Plan, batch: BatchInput, groups: np.ndarray) -> np.ndarray:
-    """Indicators that count for each subject: not marked N/A and meant for its group."""
-    applicable = plan.group_applicable[groups]  # group -1 picks the last row (all True)
+def _applicable(plan: _Plan, batch: BatchInput, groups: np.ndarray) -> np.ndarray | None:
+    """Indicators that count for each subject: not marked N/A and meant for its group.
+
+    None when every indicator counts for every subject (the common case: no mask).
+    """
+    marked = None
     if batch.not_applicable is not None:
-        applicable &= ~np.asarray(batch.not_applicable, dtype=bool)
+        marked = np.asarray(batch.not_applicable, dtype=bool)
+        if not marked.any():
+            marked = None
+    restricted = not plan.group_applicable.all() and (groups >= 0).any()
+    if marked is None and not restricted:
+        return None
+    applicable = plan.group_applicable[groups]  # group -1 picks the last row (all True)
+    if marked is not None:
+        applicable &= ~marked
     return applicable
 
 
-def _classification(framework: Framework, plan: _Plan, batch: BatchInput,
-                    ach: np.ndarray, applicable: np.ndarray
-                    ) -> tuple[np.ndarray, np.ndarray, dict[tuple[int, int], str]]:
-    classes = np.full(ach.shape, -1, dtype=np.int8)
-    quantitative = plan.quantitative
-    if quantitative.any():
-        classes[:, quantitative] = classify(ach[:, quantitative], plan.level_minimums)
-    classes[~applicable] = -1
+def _classification(framework: Framework, batch: BatchInput, classes: np.ndarray,
+                    applicable: np.ndarray | None
+                    ) -> tuple[np.ndarray, dict[tuple[int, int], str]]:
+    if applicable is not None:
+        classes[~applicable] = -1
     overridden = np.zeros(classes.shape, dtype=bool)
     reasons: dict[tuple[int, int], str] = {}
     for override in batch.overrides:
         row, column, level = _resolve_override(framework, batch, override)
-        if not applicable[row, column]:
+        if applicable is not None and not applicable[row, column]:
             raise ScoringError("cannot classify an indicator that is not applicable",
                                str(batch.subject_ids[row]), framework.indicator_codes[column])
         classes[row, column] = level
         overridden[row, column] = True
         reasons[(row, column)] = override.reason.strip()
-    return classes, overridden, reasons
+    return overridden, reasons
 
 
 def _resolve_override(framework: Framework, batch: BatchInput,
@@ -533,35 +903,41 @@ def _resolve_override(framework: Framework, batch: BatchInput,
     raise ScoringError(f"unknown level {override.level!r} (levels: {known})", subject, code)
 
 
-def _apply_met_rule(framework: Framework, classes: np.ndarray, fraction: np.ndarray) -> None:
+def _apply_met_rule(plan: _Plan, classes: np.ndarray, points: np.ndarray) -> None:
     """score_rule 'met': full points when the (possibly overridden) class is the top level."""
-    for column, ind in enumerate(framework.indicators):
-        if ind.kind == "quantitative" and ind.score_rule == "met":
-            met = classes[:, column] == 0
-            fraction[:, column] = np.where(classes[:, column] < 0, np.nan, met.astype(float))
+    for column in plan.met_columns:
+        met = (classes[:, column] == 0).astype(float)
+        points[:, column] = np.where(classes[:, column] < 0, np.nan, met * plan.points[column])
 
 
-def _missing(framework: Framework, plan: _Plan, batch: BatchInput, scores: _Indicators,
-             applicable: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Apply the missing-data rule. Returns (counted mask, status codes)."""
-    fraction = scores.fraction
-    missing = applicable & np.isnan(fraction)
-    status = np.where(applicable, SCORED, NOT_APPLICABLE).astype(np.int8)
-    if framework.missing == "error" and missing.any():
+def _missing(framework: Framework, plan: _Plan, batch: BatchInput, out: _Outputs,
+             applicable: np.ndarray | None) -> tuple[np.ndarray | None, np.ndarray]:
+    """Apply the missing-data rule. Returns (counted mask or None = all, status codes)."""
+    points = out.points
+    missing = np.isnan(points)
+    if applicable is not None:
+        missing &= applicable
+    any_missing = bool(missing.any())
+    if applicable is None and not any_missing:  # the common case: everything counts
+        return None, np.zeros(points.shape, dtype=np.int8)
+    status = (np.zeros(points.shape, dtype=np.int8) if applicable is None
+              else np.where(applicable, SCORED, NOT_APPLICABLE).astype(np.int8))
+    counted = np.ones(points.shape, dtype=bool) if applicable is None else applicable
+    if any_missing and framework.missing == "error":
         row, column = _first(missing)
         if plan.panel[column]:
-            why = (f"{scores.count[row, column]} rating(s) given, min_panel is "
+            why = (f"{out.count[row, column]} rating(s) given, min_panel is "
                    f"{plan.min_panel[column]}")
         else:
             why = "no actual, or no target"
         raise ScoringError(f"no usable data ({why}; the framework says missing: error)",
                            str(batch.subject_ids[row]), framework.indicator_codes[column])
     if framework.missing == "zero":
-        fraction[missing] = 0.0
+        points[missing] = 0.0
         status[missing] = MISSING_ZERO
-        return applicable, status
+        return counted, status
     status[missing] = MISSING_EXCLUDED
-    return applicable & ~missing, status
+    return counted & ~missing, status
 
 
 @dataclass
@@ -572,47 +948,70 @@ class _Totals:
     max_points: np.ndarray
 
 
+def _area_sums(plan: _Plan, earned: np.ndarray) -> np.ndarray:
+    # Indicators are stored area by area, so per-area sums are reduceat over column blocks
+    # (summed left to right within each row: the same bits for one subject or many).
+    return np.add.reduceat(earned, plan.area_starts, axis=1)
+
+
 def _totals(framework: Framework, plan: _Plan, earned: np.ndarray,
-            counted: np.ndarray) -> _Totals:
-    # Indicators are stored area by area, so per-area sums are reduceat over column blocks.
+            counted: np.ndarray | None, area_sum: np.ndarray | None = None) -> _Totals:
+    """Area points and the total; ``counted`` None means every indicator counts."""
     starts = plan.area_starts
-    area_sum = np.add.reduceat(earned, starts, axis=1)
-    area_count = np.add.reduceat(counted, starts, axis=1, dtype=np.int32)
-    if counted.all():  # the common case: nothing left out
+    n = len(earned)
+    if area_sum is None:
+        area_sum = _area_sums(plan, earned)
+    if counted is None:  # the common case: nothing left out
+        area_count = np.broadcast_to(plan.area_sizes, area_sum.shape)
         area_max = np.broadcast_to(plan.area_declared, area_sum.shape).copy()
     else:
+        area_count = np.add.reduceat(counted, starts, axis=1, dtype=np.int32)
         area_max = np.add.reduceat(np.where(counted, plan.points, 0.0), starts, axis=1)
     present = area_count > 0
+    everywhere = bool(present.all())
     if framework.area_rule == "mean":
         area_points = _divide(area_sum, area_count)
     elif framework.rebase == "area":
         area_points = _divide(area_sum * plan.area_declared, area_max)
     else:
-        area_points = np.where(present, area_sum, np.nan)
+        area_points = area_sum if everywhere else np.where(present, area_sum, np.nan)
     if framework.area_rule == "mean":
         # An averaged area is worth its declared points whenever anything in it counts.
         area_max = np.where(present, plan.area_declared, 0.0)
-    max_points = area_max.sum(axis=1)
+    max_points = _row_sum(area_max)
     if framework.total_rule != "sum":
         max_points = np.where(present.any(axis=1), framework.total, 0.0)
     if framework.total_rule == "mean_of_areas":
-        total = _divide(np.where(present, area_points, 0.0).sum(axis=1), present.sum(axis=1))
+        total = _divide(_row_sum(np.where(present, area_points, 0.0)), present.sum(axis=1))
     elif framework.total_rule == "mean_of_indicators":
-        total = _divide(earned.sum(axis=1), counted.sum(axis=1))
+        kept = (np.full(n, earned.shape[1]) if counted is None else counted.sum(axis=1))
+        total = _divide(earned.sum(axis=1), kept)
     else:
-        summed = np.where(present, area_points, 0.0).sum(axis=1)
+        summed = _row_sum(area_points if everywhere else np.where(present, area_points, 0.0))
         if framework.rebase == "total":
             total = _divide(summed * framework.total, max_points)
         elif framework.rebase == "area":
             # Whole areas left out: spread the total over the areas that remain.
-            kept = (present * plan.area_declared).sum(axis=1)
+            kept = _row_sum(present * plan.area_declared)
             total = _divide(summed * framework.total, kept)
         else:
-            total = np.where(present.any(axis=1), summed, np.nan)
+            total = summed if everywhere else np.where(present.any(axis=1), summed, np.nan)
     low, high = framework.score_range
     # Rebasing can leave 100.00000000000001; scores never legitimately leave the range.
     total = np.clip(total, low, high)
     return _Totals(area_points, area_max, total, max_points)
+
+
+def _row_sum(columns: np.ndarray) -> np.ndarray:
+    """Sum of the few columns of an [n, a] array, left to right.
+
+    ``sum(axis=1)`` over a short axis pays numpy's per-row overhead n times; adding the
+    a columns as vectors is far cheaper and keeps a fixed order for every row.
+    """
+    total = columns[:, 0].copy() if columns.shape[1] else np.zeros(len(columns))
+    for column in range(1, columns.shape[1]):
+        total += columns[:, column]
+    return total
 
 
 def _divide(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
@@ -633,6 +1032,12 @@ def band_indices(framework: Framework, basis: np.ndarray) -> np.ndarray:
     lowers = np.array([band.lower for band in framework.bands])
     uppers = np.array([band.upper for band in framework.bands])
     index = np.searchsorted(lowers, basis, side="right") - 1
+    tiled = np.array_equal(lowers[1:], uppers[:-1])  # each band starts where one ends
+    if n and tiled and lowers[0] <= basis.min() and basis.max() <= uppers[-1]:
+        # Every score inside [first lower, last upper] (no NaN: min/max would be NaN)
+        # and no gap between bands: the band is the last lower bound at or below the
+        # score, with no further checks.
+        return index.astype(np.int8)
     safe = np.clip(index, 0, len(lowers) - 1)
     top = len(lowers) - 1
     inside = (index >= 0) & ((basis < uppers[safe]) | ((safe == top) & (basis <= uppers[top])))
@@ -655,22 +1060,66 @@ def _decisions(framework: Framework, policy, basis: np.ndarray,
     return np.where(np.isnan(basis), 0, decision).astype(np.int8)
 
 
-def _ranks(basis: np.ndarray, groups: np.ndarray) -> np.ndarray:
-    """Competition ranking (1, 1, 3) by descending basis within each group; 0 = no score."""
+def _ranks_by_counting(basis: np.ndarray, groups: np.ndarray, decimals: int,
+                       score_range: tuple[float, float]) -> np.ndarray | None:
+    """Competition ranks of rounded scores by counting, without a sort.
+
+    A score rounded to d decimals is a whole number of 10^-d units, so rank = 1 + the
+    number of subjects of the group with more units: one bincount and a cumulative sum
+    over the (few thousand) possible scores. None when there are too many possible
+    scores for counting to pay.
+    """
+    scale = 10.0**decimals
+    low, high = score_range
+    bins = int(round((high - low) * scale)) + 1
+    n_groups = int(groups.max(initial=-1)) + 2  # -1 (no group) is a group too
+    if bins * n_groups > 4 * len(basis) + 100_000:
+        return None
+    scored = ~np.isnan(basis)
+    units = np.zeros(len(basis), dtype=np.intp)
+    np.rint((basis - low) * scale, out=units, where=scored, casting="unsafe")
+    if len(units) and (units.min() < 0 or units.max() >= bins):
+        return None  # a score outside the range (cannot happen after the clip): sort
+    keys = (groups.astype(np.intp) + 1) * bins + units
+    counts = np.bincount(keys[scored], minlength=n_groups * bins).reshape(n_groups, bins)
+    # above[g, u] = subjects of group g with more than u units
+    above = np.cumsum(counts[:, ::-1], axis=1)[:, ::-1] - counts
+    ranks = (above.ravel()[keys] + 1).astype(np.int32)
+    ranks[~scored] = 0
+    return ranks
+
+
+def _ranks(basis: np.ndarray, groups: np.ndarray, decimals: int | None = None,
+           score_range: tuple[float, float] = (0.0, 0.0)) -> np.ndarray:
+    """Competition ranking (1, 1, 3) by descending basis within each group; 0 = no score.
+
+    ``decimals``: the basis is rounded to that many decimals (counting replaces sorting).
+    """
     n = len(basis)
     if n == 0:
         return np.zeros(0, dtype=np.int32)
     keyed = np.where(np.isnan(basis), -np.inf, basis)
-    order = np.lexsort((-keyed, groups))
-    sorted_groups, sorted_values = groups[order], keyed[order]
     positions = np.arange(n)
-    new_group = np.r_[True, sorted_groups[1:] != sorted_groups[:-1]]
-    new_value = new_group | np.r_[True, sorted_values[1:] != sorted_values[:-1]]
-    group_start = np.maximum.accumulate(np.where(new_group, positions, 0))
-    value_start = np.maximum.accumulate(np.where(new_value, positions, 0))
-    ranks = np.empty(n, dtype=np.int32)
-    ranks[order] = value_start - group_start + 1
-    return np.where(np.isnan(basis), 0, ranks).astype(np.int32)
+    if decimals is not None and (ranks := _ranks_by_counting(basis, groups, decimals,
+                                                             score_range)) is not None:
+        return ranks
+    if (groups == groups[0]).all():  # one group: a plain stable sort, no lexsort
+        order = np.argsort(-keyed, kind="stable")
+        sorted_values = keyed[order]
+        new_value = np.r_[True, sorted_values[1:] != sorted_values[:-1]]
+        ranks = np.empty(n, dtype=np.int32)
+        ranks[order] = np.maximum.accumulate(np.where(new_value, positions, 0)) + 1
+    else:
+        order = np.lexsort((-keyed, groups))
+        sorted_groups, sorted_values = groups[order], keyed[order]
+        new_group = np.r_[True, sorted_groups[1:] != sorted_groups[:-1]]
+        new_value = new_group | np.r_[True, sorted_values[1:] != sorted_values[:-1]]
+        group_start = np.maximum.accumulate(np.where(new_group, positions, 0))
+        value_start = np.maximum.accumulate(np.where(new_value, positions, 0))
+        ranks = np.empty(n, dtype=np.int32)
+        ranks[order] = value_start - group_start + 1
+    ranks[np.isnan(basis)] = 0
+    return ranks
 
 
 # --------------------------------------------------------------------------- entry point
@@ -681,26 +1130,41 @@ def score_batch(framework: Framework, batch: BatchInput, on_date: dt.date | None
     """Score every subject of ``batch`` under ``framework``.
 
     ``on_date`` selects the threshold policy in force (default: today). ``check=False``
-    skips the scale checks of ``values`` (for data already validated upstream); rules
+    skips the scale checks of the ratings (for data already validated upstream); rules
     that decide the result (min panel, missing data, targets) always apply.
     """
     plan = _plan(framework)
     n, k = len(batch.subject_ids), len(framework.indicators)
-    for name in ("actuals", "targets", "targets_high", "not_applicable"):
-        _shape_check(name, getattr(batch, name), (n, k))
-    values = _panel_values(framework, plan, batch, n, check)
+    _shape_check("not_applicable", batch.not_applicable, (n, k))
+    for name in ("actuals", "targets", "targets_high"):
+        _quantities(plan, batch, name, n)  # [n, k] or compact [n, kq]
     groups = _groups(framework, batch, n)
     on_date = on_date or dt.date.today()
     policy = framework.policy_for(on_date)
-    applicable = _applicable(plan, batch, groups)
-    scores = _panel_scores(framework, plan, batch, values, n, check)
-    _quantitative_scores(framework, plan, batch, scores, applicable)
-    classes, overridden, reasons = _classification(framework, plan, batch, scores.achievement,
-                                                   applicable)
-    _apply_met_rule(framework, classes, scores.fraction)
-    counted, status = _missing(framework, plan, batch, scores, applicable)
-    earned = np.where(counted, scores.fraction * plan.points, 0.0)
-    totals = _totals(framework, plan, earned, counted)
+    applicable = _applicable(plan, batch, groups)  # None = everything counts
+    out = _Outputs.allocate(plan, n)
+    _panel_scores(framework, plan, batch, n, check, out)
+    _quantitative_scores(framework, plan, batch, out, applicable)
+    overridden, reasons = _classification(framework, batch, out.classes, applicable)
+    _apply_met_rule(plan, out.classes, out.points)
+    area_sum = _area_sums(plan, out.points) if applicable is None else None
+    if area_sum is not None and not np.isnan(area_sum).any():
+        # Every indicator counts and none is NaN (a NaN would have reached its area sum;
+        # points are never -inf, so no NaN can come out of inf - inf): no masks at all.
+        counted, status = None, np.zeros(out.points.shape, dtype=np.int8)
+    else:
+        area_sum = None
+        counted, status = _missing(framework, plan, batch, out, applicable)
+    if counted is None:  # every indicator counts: the points are the earned points
+        earned = out.points
+    else:
+        earned = np.where(counted, out.points, 0.0)
+        left_out = ~counted
+        out.points[left_out] = np.nan
+        out.sd[left_out] = np.nan
+    if applicable is not None:
+        out.achievement[~applicable] = np.nan
+    totals = _totals(framework, plan, earned, counted, area_sum)
     rounded = round_half_up_array(totals.total, framework.decimals)
     basis = rounded if framework.decide_on == "rounded" else totals.total
     band_index = band_indices(framework, basis)
@@ -708,11 +1172,11 @@ def score_batch(framework: Framework, batch: BatchInput, on_date: dt.date | None
         framework=framework,
         subject_ids=_subject_ids(batch.subject_ids),
         groups=groups,
-        indicator_points=np.where(counted, earned, np.nan),
-        indicator_sd=np.where(counted & plan.panel, scores.sd, np.nan),
-        panel_count=scores.count,
-        achievement=np.where(applicable, scores.achievement, np.nan),
-        classification=classes,
+        indicator_points=out.points,
+        indicator_sd=out.sd,
+        panel_count=out.count,
+        achievement=out.achievement,
+        classification=out.classes,
         class_overridden=overridden,
         status=status,
         area_points=totals.area_points,
@@ -722,7 +1186,9 @@ def score_batch(framework: Framework, batch: BatchInput, on_date: dt.date | None
         max_points=totals.max_points,
         band_index=band_index,
         decision=_decisions(framework, policy, basis, band_index),
-        rank=_ranks(basis, groups),
+        rank=_ranks(basis, groups,
+                    framework.decimals if framework.decide_on == "rounded" else None,
+                    framework.score_range),
         policy_id=policy.id if policy else None,
         on_date=on_date,
         override_reasons=reasons,
@@ -732,6 +1198,8 @@ def score_batch(framework: Framework, batch: BatchInput, on_date: dt.date | None
 def _subject_ids(ids) -> tuple[str, ...]:
     if isinstance(ids, np.ndarray):
         return tuple(ids.astype(str).tolist())
+    if isinstance(ids, tuple) and all(map(isinstance, ids, itertools.repeat(str))):
+        return ids  # already what the result holds: no copy
     return tuple(map(str, ids))
 
 

@@ -191,6 +191,18 @@ class Framework:
         return tuple(ind.code for ind in self.indicators)
 
     @cached_property
+    def panel_codes(self) -> tuple[str, ...]:
+        """Rating, survey and direct indicators in document order: the k axis of
+        ``BatchInput.ratings`` (the compact ratings input)."""
+        return tuple(ind.code for ind in self.indicators if ind.uses_panel)
+
+    @cached_property
+    def quantitative_codes(self) -> tuple[str, ...]:
+        """Quantitative indicators in document order: the k axis of compact (``[n, kq]``)
+        actuals and targets."""
+        return tuple(ind.code for ind in self.indicators if ind.kind == "quantitative")
+
+    @cached_property
     def area_codes(self) -> tuple[str, ...]:
         return tuple(area.code for area in self.areas)
 
