@@ -47,8 +47,23 @@ def page(browser):
 
 
 @pytest.fixture
-def seoul(transactional_db):
+def seoul(transactional_db, live_server):
     call_command("load_seoul")
+    yield
+    _end_request_thread_connections()
+
+
+def _end_request_thread_connections():
+    """The live server answers each request in a thread of its own; a thread that the
+    browser's kept-alive download connection still holds keeps its PostgreSQL session, and
+    the test database could not be dropped at the end of the run. End those sessions."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                       "WHERE datname = current_database() AND pid <> pg_backend_pid()")
 
 
 def visible_rows(page) -> list[dict]:
