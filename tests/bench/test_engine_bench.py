@@ -134,6 +134,28 @@ def test_a_b_c_agree_on_edge_rows(scale):
     assert a.rounded[1] == 100.0  # every rating 5 and every target reached
 
 
+@pytest.mark.skipif(not engine_available(), reason="seonggwa.engine batch API not available")
+def test_lazy_engine_outputs_equal_c_plus_and_the_read_all_call():
+    """(a) times score_batch alone; its lazy extras (counts, achievement, classification,
+    ranks) are read afterwards by the checks. Read then, they must equal (c+)'s eagerly
+    computed ones and those of (a+), which reads every lazy output inside the call; a
+    second read returns the cached object."""
+    fw = bench.make_framework()
+    data = bench.generate(fw, 120, seed=5)
+    handle = bench.prepare_engine(fw)
+    batch = bench.engine_batch(handle, data)
+    a = bench.score_engine(handle, batch)
+    engine_result = a.extra._result
+    assert not set(bench.ENGINE_LAZY) & set(vars(engine_result))  # nothing computed yet
+    a_plus = bench.score_engine(handle, batch, read_all=True)
+    assert set(bench.ENGINE_LAZY) <= set(vars(a_plus.extra._result))
+    r = len(fw.rating_codes)
+    bench.compare_extras("(a) vs (c+)", bench.score_numpy_all_outputs(fw, data), a, r)
+    bench.compare_identical("(a+) vs (a)", a, a_plus)
+    for name in bench.ENGINE_LAZY:
+        assert getattr(engine_result, name) is getattr(engine_result, name)
+
+
 def test_required_outputs_disagreement_fails_loudly():
     fw = bench.make_framework()
     data = bench.generate(fw, 10)

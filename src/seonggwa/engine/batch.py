@@ -57,6 +57,7 @@ import itertools
 import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
@@ -122,10 +123,11 @@ class BatchResult:
 
     indicator_points float64 [n, k]  points earned; NaN = left out (N/A or missing-excluded)
     indicator_sd     float64 [n, k]  panel standard deviation in points (NaN: no panel)
-    panel_count      int16   [n, k]  ratings given per indicator
-    achievement      float64 [n, k]  capped achievement ratio (quantitative), else NaN
-    classification   int8    [n, k]  index into framework.levels, -1 = none
-    status           int8    [n, k]  index into STATUS_LABELS
+    panel_count      int16   [n, k]  ratings given per indicator                    (lazy)
+    achievement      float64 [n, k]  capped achievement ratio (quantitative), else NaN (lazy)
+    classification   int8    [n, k]  index into framework.levels, -1 = none         (lazy)
+    class_overridden bool    [n, k]  a manual override set the classification       (lazy)
+    status           int8    [n, k]  index into STATUS_LABELS                       (lazy)
     area_points      float64 [n, a]  per area (rebased if the rule says so); NaN = empty
     area_max         float64 [n, a]  points of the indicators counted in the area
     total            float64 [n]     raw total (NaN when nothing could be counted)
@@ -133,19 +135,20 @@ class BatchResult:
     max_points       float64 [n]     points of everything counted, before rebasing
     band_index       int8    [n]     index into framework.bands, -1 = none
     decision         int8    [n]     index into framework.decision_labels, 0 = none
-    rank             int32   [n]     1 = best within the subject's group; 0 = unranked
+    rank             int32   [n]     1 = best within the subject's group; 0 = unranked (lazy)
+    subject_ids      tuple[str, ...] the identifiers                                (lazy)
+
+    The outputs marked *lazy* are explainability extras no score depends on: they are
+    computed on first access, from a private snapshot :func:`score_batch` took (never
+    from the caller's arrays, which may change afterwards), and cached, so every access
+    returns the same object with the same values an eager computation gives. Every
+    input check still runs inside :func:`score_batch`.
     """
 
     framework: Framework
-    subject_ids: tuple[str, ...]
     groups: np.ndarray
     indicator_points: np.ndarray
     indicator_sd: np.ndarray
-    panel_count: np.ndarray
-    achievement: np.ndarray
-    classification: np.ndarray
-    class_overridden: np.ndarray
-    status: np.ndarray
     area_points: np.ndarray
     area_max: np.ndarray
     total: np.ndarray
@@ -153,10 +156,61 @@ class BatchResult:
     max_points: np.ndarray
     band_index: np.ndarray
     decision: np.ndarray
-    rank: np.ndarray
     policy_id: str | None
     on_date: dt.date
     override_reasons: dict[tuple[int, int], str] = field(default_factory=dict)
+    _deferred: _Deferred | None = field(default=None, repr=False)
+
+    # functools.cached_property stores into the instance __dict__ directly, so it works on
+    # a frozen dataclass; the first access computes, later ones return the same object.
+
+    @cached_property
+    def subject_ids(self) -> tuple[str, ...]:
+        return _subject_ids(self._state().subject_ids)
+
+    @cached_property
+    def panel_count(self) -> np.ndarray:
+        state = self._state()
+        return _panel_count(state.plan, state.n, state.counts)
+
+    @cached_property
+    def achievement(self) -> np.ndarray:
+        state = self._state()
+        return _achievement_array(state.plan, state.n, state.achievement, state.applicable)
+
+    @cached_property
+    def classification(self) -> np.ndarray:
+        state = self._state()
+        if state.classes is not None:  # computed for score_rule 'met' already
+            return state.classes
+        return _classes(state.plan, state.n, state.achievement, state.applicable,
+                        state.overrides)
+
+    @cached_property
+    def class_overridden(self) -> np.ndarray:
+        state = self._state()
+        overridden = np.zeros((state.n, len(state.plan.points)), dtype=bool)
+        for row, column, _ in state.overrides:
+            overridden[row, column] = True
+        return overridden
+
+    @cached_property
+    def status(self) -> np.ndarray:
+        state = self._state()
+        return _status(state.plan, state.n, state.applicable, state.missing,
+                       state.missing_rule)
+
+    @cached_property
+    def rank(self) -> np.ndarray:
+        state = self._state()
+        return _ranks(state.rank_basis, state.rank_groups, state.rank_decimals,
+                      self.framework.score_range)
+
+    def _state(self) -> _Deferred:
+        if self._deferred is None:
+            raise TypeError("this BatchResult was built without its deferred state; "
+                            "results come from score_batch")
+        return self._deferred
 
     @property
     def framework_id(self) -> str:
@@ -167,7 +221,7 @@ class BatchResult:
         return self.framework.version
 
     def __len__(self) -> int:
-        return len(self.subject_ids)
+        return len(self.total)
 
     def band_labels(self) -> list[str]:
         labels = [band.label for band in self.framework.bands]
@@ -184,6 +238,30 @@ class BatchResult:
 
     def subjects(self):
         return [self.subject(i) for i in range(len(self))]
+
+
+@dataclass(frozen=True, eq=False)
+class _Deferred:
+    """What the lazy outputs of a :class:`BatchResult` are computed from.
+
+    A snapshot private to the result: every array here was made by :func:`score_batch`
+    (or copied by it), never one the caller holds and could change after the call, so a
+    lazy output computed much later equals the one an eager computation would have given.
+    """
+
+    plan: _Plan
+    n: int
+    subject_ids: Sequence[str]  # as given: a tuple (immutable) or already normalised ids
+    counts: np.ndarray | int | None  # ratings per panel cell [n, kp]; p = all full; None
+    achievement: np.ndarray | None  # capped achievement [n, kq]; None = no actuals
+    applicable: np.ndarray | None  # bool [n, k]; None = everything counts
+    overrides: tuple[tuple[int, int, int], ...]  # (row, column, level), already checked
+    classes: np.ndarray | None  # the classification when the met rule needed it already
+    missing: np.ndarray | None  # bool [n, k]: applicable, no usable data; None = none
+    missing_rule: str
+    rank_basis: np.ndarray  # [n] the decided totals (a copy)
+    rank_groups: np.ndarray  # [n] (a copy)
+    rank_decimals: int | None  # the basis is rounded to this many decimals (or None)
 
 
 # --------------------------------------------------------------------------- plan
@@ -611,29 +689,22 @@ def _uses_integer_path(framework: Framework, plan: _Plan, batch: BatchInput) -> 
 
 @dataclass
 class _Outputs:
-    """The (n, k) result arrays, each allocated once and filled block by block."""
+    """The (n, k) result arrays, each allocated once and filled block by block, and the
+    blocks the lazy outputs are later built from."""
 
     points: np.ndarray  # float64: points earned (NaN = none yet)
     sd: np.ndarray  # float64: panel sd in points (NaN outside the panel columns)
-    count: np.ndarray  # int16
-    achievement: np.ndarray  # float64 (NaN outside the quantitative columns)
-    classes: np.ndarray  # int8 (-1 outside the quantitative columns)
+    counts: np.ndarray | int | None = None  # ratings per panel cell [n, kp] (p: all full)
+    achievement: np.ndarray | None = None  # capped achievement [n, kq] (None: no actuals)
 
     @classmethod
     def allocate(cls, plan: _Plan, n: int) -> _Outputs:
-        # NaN / 0 / -1 where an indicator kind has no value; the scoring steps write the
-        # other blocks, so every element is written once.
+        # NaN where an indicator kind has no sd; the scoring steps write the other blocks,
+        # so every element is written once.
         k = len(plan.points)
-        out = cls(np.empty((n, k)), np.empty((n, k)), np.zeros((n, k), dtype=np.int16),
-                  np.empty((n, k)), np.empty((n, k), dtype=np.int8))
+        out = cls(np.empty((n, k)), np.empty((n, k)))
         out.sd[:, plan.quant_block] = np.nan
-        out.achievement[:, plan.panel_block] = np.nan
-        out.classes[:, plan.panel_block] = -1
         return out
-
-
-def _write(target: np.ndarray, block: slice | np.ndarray, values) -> None:
-    target[:, block] = values
 
 
 def _panel_scores(framework: Framework, plan: _Plan, batch: BatchInput, n: int, check: bool,
@@ -695,7 +766,7 @@ def _panel_scores(framework: Framework, plan: _Plan, batch: BatchInput, n: int, 
         out.points[:, column] = fraction * plan.points[column]
         out.sd[:, column] = panel_sd(converted, given[:, position],
                                      ddof=framework.sd_ddof) * plan.points[column]
-    _write(out.count, block, panel.slots.shape[0] if full else given)
+    out.counts = panel.slots.shape[0] if full else given  # panel_count is built lazily
 
 
 def _into(ufunc: np.ufunc, values: np.ndarray, operand: np.ndarray, target: np.ndarray,
@@ -747,8 +818,6 @@ def _quantitative_scores(framework: Framework, plan: _Plan, batch: BatchInput,
     n = len(batch.subject_ids)
     if batch.actuals is None:
         out.points[:, block] = np.nan
-        out.achievement[:, block] = np.nan
-        out.classes[:, block] = -1
         return
     actuals = _quantities(plan, batch, "actuals", n)
     targets = _with_default(_quantities(plan, batch, "targets", n), plan.default_targets, n)
@@ -760,9 +829,9 @@ def _quantitative_scores(framework: Framework, plan: _Plan, batch: BatchInput,
     caps = plan.caps
     # Clip to [0, cap] per column; NaN (missing) stays NaN.
     np.clip(raw, 0.0, caps if np.unique(caps).size > 1 else float(caps[0]), out=raw)
-    _write(out.achievement, block, raw)
-    _write(out.classes, block, classify(raw, plan.level_minimums))
-    _into(np.multiply, raw, plan.points[columns], out.points, block)
+    # Kept (a private array) for the lazy achievement and classification outputs.
+    out.achievement = raw
+    out.points[:, block] = np.multiply(raw, plan.points[columns])
 
 
 def _achievement_block(plan: _Plan, actuals: np.ndarray, targets: np.ndarray,
@@ -863,22 +932,72 @@ def _applicable(plan: _Plan, batch: BatchInput, groups: np.ndarray) -> np.ndarra
     return applicable
 
 
-def _classification(framework: Framework, batch: BatchInput, classes: np.ndarray,
-                    applicable: np.ndarray | None
-                    ) -> tuple[np.ndarray, dict[tuple[int, int], str]]:
-    if applicable is not None:
-        classes[~applicable] = -1
-    overridden = np.zeros(classes.shape, dtype=bool)
+def _check_overrides(framework: Framework, batch: BatchInput, applicable: np.ndarray | None
+                     ) -> tuple[tuple[tuple[int, int, int], ...], dict[tuple[int, int], str]]:
+    """Resolve and check every manual classification: (row, column, level) and reasons.
+
+    Always eager (a bad override is an input error), even though the classification
+    array it feeds is built lazily.
+    """
+    resolved: list[tuple[int, int, int]] = []
     reasons: dict[tuple[int, int], str] = {}
     for override in batch.overrides:
         row, column, level = _resolve_override(framework, batch, override)
         if applicable is not None and not applicable[row, column]:
             raise ScoringError("cannot classify an indicator that is not applicable",
                                str(batch.subject_ids[row]), framework.indicator_codes[column])
-        classes[row, column] = level
-        overridden[row, column] = True
+        resolved.append((row, column, level))
         reasons[(row, column)] = override.reason.strip()
-    return overridden, reasons
+    return tuple(resolved), reasons
+
+
+# ----------------------------------------------------------------- lazy outputs (BatchResult)
+# Built from the private blocks score_batch kept (see _Deferred); each gives the array the
+# eager computation gave: same dtype, shape and values.
+
+
+def _classes(plan: _Plan, n: int, achieved: np.ndarray | None, applicable: np.ndarray | None,
+             overrides: tuple[tuple[int, int, int], ...]) -> np.ndarray:
+    """Classification int8 [n, k]: levels of the capped achievement, -1 where none (panel
+    columns, no data, not applicable), then the manual overrides."""
+    classes = np.full((n, len(plan.points)), -1, dtype=np.int8)
+    if achieved is not None:
+        classes[:, plan.quant_block] = classify(achieved, plan.level_minimums)
+    if applicable is not None:
+        classes[~applicable] = -1
+    for row, column, level in overrides:
+        classes[row, column] = level
+    return classes
+
+
+def _achievement_array(plan: _Plan, n: int, achieved: np.ndarray | None,
+                       applicable: np.ndarray | None) -> np.ndarray:
+    """Achievement float64 [n, k]: the capped ratio in the quantitative columns, else NaN."""
+    out = np.full((n, len(plan.points)), np.nan)
+    if achieved is not None:
+        out[:, plan.quant_block] = achieved
+    if applicable is not None:
+        out[~applicable] = np.nan
+    return out
+
+
+def _panel_count(plan: _Plan, n: int, counts: np.ndarray | int | None) -> np.ndarray:
+    """Ratings given, int16 [n, k]: 0 outside the panel columns and without a panel."""
+    out = np.zeros((n, len(plan.points)), dtype=np.int16)
+    if counts is not None:
+        out[:, plan.panel_block] = counts
+    return out
+
+
+def _status(plan: _Plan, n: int, applicable: np.ndarray | None, missing: np.ndarray | None,
+            rule: str) -> np.ndarray:
+    """Status codes int8 [n, k] (STATUS_LABELS) from the applicability and missing masks."""
+    shape = (n, len(plan.points))
+    status = (np.zeros(shape, dtype=np.int8) if applicable is None
+              else np.where(applicable, SCORED, NOT_APPLICABLE).astype(np.int8))
+    if missing is not None:
+        status[missing] = MISSING_ZERO if rule == "zero" else MISSING_EXCLUDED
+    return status
 
 
 def _resolve_override(framework: Framework, batch: BatchInput,
@@ -911,33 +1030,35 @@ def _apply_met_rule(plan: _Plan, classes: np.ndarray, points: np.ndarray) -> Non
 
 
 def _missing(framework: Framework, plan: _Plan, batch: BatchInput, out: _Outputs,
-             applicable: np.ndarray | None) -> tuple[np.ndarray | None, np.ndarray]:
-    """Apply the missing-data rule. Returns (counted mask or None = all, status codes)."""
+             applicable: np.ndarray | None) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Apply the missing-data rule (raising for ``missing: error``).
+
+    Returns the counted mask (None = everything counts) and the mask of applicable
+    indicators without usable data (None = none), from which the status is built lazily.
+    """
     points = out.points
     missing = np.isnan(points)
     if applicable is not None:
         missing &= applicable
     any_missing = bool(missing.any())
     if applicable is None and not any_missing:  # the common case: everything counts
-        return None, np.zeros(points.shape, dtype=np.int8)
-    status = (np.zeros(points.shape, dtype=np.int8) if applicable is None
-              else np.where(applicable, SCORED, NOT_APPLICABLE).astype(np.int8))
+        return None, None
     counted = np.ones(points.shape, dtype=bool) if applicable is None else applicable
-    if any_missing and framework.missing == "error":
+    if not any_missing:
+        return counted, None
+    if framework.missing == "error":
         row, column = _first(missing)
         if plan.panel[column]:
-            why = (f"{out.count[row, column]} rating(s) given, min_panel is "
-                   f"{plan.min_panel[column]}")
+            why = (f"{_panel_count(plan, len(points), out.counts)[row, column]} "
+                   f"rating(s) given, min_panel is {plan.min_panel[column]}")
         else:
             why = "no actual, or no target"
         raise ScoringError(f"no usable data ({why}; the framework says missing: error)",
                            str(batch.subject_ids[row]), framework.indicator_codes[column])
     if framework.missing == "zero":
         points[missing] = 0.0
-        status[missing] = MISSING_ZERO
-        return counted, status
-    status[missing] = MISSING_EXCLUDED
-    return counted & ~missing, status
+        return counted, missing
+    return counted & ~missing, missing
 
 
 @dataclass
@@ -1145,16 +1266,19 @@ def score_batch(framework: Framework, batch: BatchInput, on_date: dt.date | None
     out = _Outputs.allocate(plan, n)
     _panel_scores(framework, plan, batch, n, check, out)
     _quantitative_scores(framework, plan, batch, out, applicable)
-    overridden, reasons = _classification(framework, batch, out.classes, applicable)
-    _apply_met_rule(plan, out.classes, out.points)
+    overrides, reasons = _check_overrides(framework, batch, applicable)
+    classes = None
+    if plan.met_columns:  # score_rule 'met' scores from the classes: needed now
+        classes = _classes(plan, n, out.achievement, applicable, overrides)
+        _apply_met_rule(plan, classes, out.points)
     area_sum = _area_sums(plan, out.points) if applicable is None else None
     if area_sum is not None and not np.isnan(area_sum).any():
         # Every indicator counts and none is NaN (a NaN would have reached its area sum;
         # points are never -inf, so no NaN can come out of inf - inf): no masks at all.
-        counted, status = None, np.zeros(out.points.shape, dtype=np.int8)
+        counted, missing = None, None
     else:
         area_sum = None
-        counted, status = _missing(framework, plan, batch, out, applicable)
+        counted, missing = _missing(framework, plan, batch, out, applicable)
     if counted is None:  # every indicator counts: the points are the earned points
         earned = out.points
     else:
@@ -1162,23 +1286,31 @@ def score_batch(framework: Framework, batch: BatchInput, on_date: dt.date | None
         left_out = ~counted
         out.points[left_out] = np.nan
         out.sd[left_out] = np.nan
-    if applicable is not None:
-        out.achievement[~applicable] = np.nan
     totals = _totals(framework, plan, earned, counted, area_sum)
     rounded = round_half_up_array(totals.total, framework.decimals)
     basis = rounded if framework.decide_on == "rounded" else totals.total
     band_index = band_indices(framework, basis)
+    # Deferred (computed on first access, see BatchResult): the explainability outputs no
+    # score depends on. Safe to defer because _Deferred holds only arrays private to this
+    # call (the basis and groups of the ranks are copied: the result exposes them and the
+    # groups may be the caller's array) and every check above has already run.
+    deferred = _Deferred(
+        plan=plan, n=n,
+        # A tuple cannot change after the call: its str check (0.6 ms for 50,000 ids) can
+        # wait. Any other sequence (a list, an array) is normalised now.
+        subject_ids=(batch.subject_ids if isinstance(batch.subject_ids, tuple)
+                     else _subject_ids(batch.subject_ids)),
+        counts=out.counts, achievement=out.achievement, applicable=applicable,
+        overrides=overrides, classes=classes, missing=missing,
+        missing_rule=framework.missing,
+        rank_basis=basis.copy(), rank_groups=groups.copy(),
+        rank_decimals=framework.decimals if framework.decide_on == "rounded" else None,
+    )
     return BatchResult(
         framework=framework,
-        subject_ids=_subject_ids(batch.subject_ids),
         groups=groups,
         indicator_points=out.points,
         indicator_sd=out.sd,
-        panel_count=out.count,
-        achievement=out.achievement,
-        classification=out.classes,
-        class_overridden=overridden,
-        status=status,
         area_points=totals.area_points,
         area_max=totals.area_max,
         total=totals.total,
@@ -1186,12 +1318,10 @@ def score_batch(framework: Framework, batch: BatchInput, on_date: dt.date | None
         max_points=totals.max_points,
         band_index=band_index,
         decision=_decisions(framework, policy, basis, band_index),
-        rank=_ranks(basis, groups,
-                    framework.decimals if framework.decide_on == "rounded" else None,
-                    framework.score_range),
         policy_id=policy.id if policy else None,
         on_date=on_date,
         override_reasons=reasons,
+        _deferred=deferred,
     )
 
 
