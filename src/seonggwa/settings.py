@@ -154,6 +154,14 @@ STORAGES = {
     },
 }
 
+# Request bodies: form data is small; uploaded workbooks spill to a temporary file past
+# 5 MB, and the import forms refuse files over SEONGGWA_MAX_UPLOAD_BYTES (office/forms.py).
+# A hard cap on the whole request belongs in the web server in front.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+SEONGGWA_MAX_UPLOAD_BYTES = int(os.environ.get("SEONGGWA_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
+
 EMAIL_BACKEND = os.environ.get(
     "SEONGGWA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )

@@ -201,3 +201,23 @@ def test_what_an_import_creates_in_the_registry_is_in_the_audit_trail(known):
     actions = set(AuditEvent.objects.values_list("action", flat=True))
     assert {"registry.organisation.create", "registry.service.create"} <= actions
     assert any(a.startswith("registry.contract") for a in actions)
+
+
+def test_rows_clashing_with_stored_results_are_checked_in_a_fixed_number_of_queries(
+        seoul, django_assert_max_num_queries):
+    exported = export_results(2018)  # 44 rows, each already stored
+    with django_assert_max_num_queries(12), pytest.raises(ImportRefused) as exc:
+        import_results(exported, year=2018)
+    assert len(exc.value.errors) == 44
+    assert all("이미 있습니다" in e.message for e in exc.value.errors)
+
+
+def test_a_row_of_another_year_is_refused_in_the_active_language(known):
+    from django.utils import translation
+
+    with pytest.raises(ImportRefused) as exc:
+        import_results(book(row(year=2023)), year=2024)
+    assert exc.value.errors[0].message == "2024년 파일에 2023년 행이 있습니다."
+    with translation.override("en"), pytest.raises(ImportRefused) as exc:
+        import_results(book(row(year=2023)), year=2024)
+    assert "2023" in exc.value.errors[0].message and "년" not in exc.value.errors[0].message

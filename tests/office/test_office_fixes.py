@@ -5,9 +5,11 @@ Seoul's operating facts as flags, and years before any threshold policy."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 
 from django.db import connection
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
@@ -50,6 +52,37 @@ class DashboardQueryBudgetTests(SeoulOfficeTestCase):
         self.assertEqual(len(ctx.captured_queries), first)
         self.assertIn("80.51", html)
         self.assertIn("77.50", html)
+
+
+class TransferPageTests(SeoulOfficeTestCase):
+    def test_result_counts_per_year_take_a_fixed_number_of_queries(self):
+        self.login(self.officer)
+        with CaptureQueriesContext(connection) as ctx:
+            self.client.get(reverse("office:transfer"))
+        first = len(ctx.captured_queries)
+        for year in (2030, 2031):  # more years: the same number of queries
+            rnd = workflow.open_round(year, 1, actor_label="test")
+            workflow.record_result(service=self.service_b, round=rnd, score="70")
+        EvaluationYear.objects.create(year=2032)  # a year without results shows 0
+        with CaptureQueriesContext(connection) as ctx:
+            html = self.client.get(reverse("office:transfer")).content.decode()
+        self.assertEqual(len(ctx.captured_queries), first)
+        self.assertIn('<th scope="row">2018</th><td class="num">44</td>', html)
+        self.assertIn('<th scope="row">2031</th><td class="num">1</td>', html)
+        self.assertIn('<th scope="row">2032</th><td class="num">0</td>', html)
+
+    @override_settings(SEONGGWA_MAX_UPLOAD_BYTES=100)
+    def test_an_oversized_upload_is_refused_before_it_is_read(self):
+        self.login(self.officer)
+        before = Result.objects.count()
+        for url, data in ((reverse("office:transfer"), {"year": 2024}),
+                          (reverse("office:registry_transfer"), {})):
+            upload = io.BytesIO(b"x" * 101)
+            upload.name = "big.xlsx"
+            response = self.client.post(url, {**data, "file": upload})
+            self.assertEqual(response.status_code, 400)
+            self.assertIn("파일이 너무 큽니다", response.content.decode())
+        self.assertEqual(Result.objects.count(), before)
 
 
 class ScopeTests(SeoulOfficeTestCase):

@@ -24,8 +24,7 @@ def record(
     ``actor`` is a user or ``None`` for system jobs (loaders, schedulers); give those an
     ``actor_label`` such as ``"load_seoul"`` so the trail says who acted.
     """
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    label = actor_label or (user.get_username() if user else "system")
+    user, label = resolve_actor(actor, actor_label)
     return AuditEvent.objects.create(
         actor=user,
         actor_label=label,
@@ -37,6 +36,13 @@ def record(
         after=_jsonable(after),
         reason=reason,
     )
+
+
+def resolve_actor(actor, actor_label: str = "") -> tuple[Any, str]:
+    """The user to store (``None`` unless authenticated) and the label naming who acted:
+    ``actor_label`` if given, else the user's name, else ``"system"``."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    return user, actor_label or (user.get_username() if user else "system")
 
 
 def _jsonable(value: Any) -> Any:

@@ -40,6 +40,7 @@ def _require(perm: str):
 
 office_required = _require("office.view_office")
 officer_required = _require("office.manage_evaluations")
+registry_officer_required = _require("registry.change_service")
 
 
 def office_results(user):

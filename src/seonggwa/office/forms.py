@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -95,10 +96,28 @@ class DueAdjustForm(forms.Form):
                              widget=forms.TextInput(attrs={"size": "30"}))
 
 
+# Largest workbook accepted for import. A national registry export is a few MB; the
+# limit keeps a stray upload from being read into memory and parsed on the request path.
+# ``SEONGGWA_MAX_UPLOAD_BYTES`` in the settings overrides the default.
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+
+
+def _upload_size(file) -> None:
+    limit = getattr(settings, "SEONGGWA_MAX_UPLOAD_BYTES", MAX_UPLOAD_BYTES)
+    if file.size > limit:
+        raise forms.ValidationError(
+            _("파일이 너무 큽니다 (%(size)s MB, 최대 %(max)s MB).")
+            % {"size": round(file.size / 1024 / 1024, 1), "max": round(limit / 1024 / 1024, 1)})
+
+
+def _xlsx_field(label):
+    return forms.FileField(label=label, validators=[_upload_size],
+                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+
+
 class ImportForm(forms.Form):
     year = forms.IntegerField(label=_("연도"), min_value=2000, max_value=2100)
-    file = forms.FileField(label=_("XLSX 파일"),
-                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+    file = _xlsx_field(_("XLSX 파일"))
     create_missing = forms.BooleanField(
         label=_("등록되지 않은 사업부서·수탁기관·사무를 새로 만들기"), required=False,
         help_text=_("선택하지 않으면 모르는 이름이 있는 파일은 거부됩니다."),
@@ -249,8 +268,7 @@ class OperatingFigureForm(forms.Form):
 
 
 class RegistryImportForm(forms.Form):
-    file = forms.FileField(label=_("대장 XLSX 파일"),
-                           widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
+    file = _xlsx_field(_("대장 XLSX 파일"))
     create_missing = forms.BooleanField(
         label=_("등록되지 않은 사업부서·수탁기관을 새로 만들기"), required=False,
         help_text=_("선택하지 않으면 모르는 이름이 있는 파일은 거부됩니다. 비슷한 이름으로 "

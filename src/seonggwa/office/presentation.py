@@ -6,12 +6,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from seonggwa.core.formatting import format_score
-from seonggwa.evaluations.domain import flags as flag_domain
 
-# Labels and evidence descriptions are the domain's (translated there).
-FLAG_LABELS = flag_domain.FLAG_LABELS
-EVIDENCE_LABELS = flag_domain.EVIDENCE_LABELS
-
+# Labels and evidence descriptions are the domain's (translated there: ``Flag.label``,
+# ``Flag.evidence_labels()`` in :mod:`seonggwa.evaluations.domain.flags`).
 
 # Evidence values shown with the figure's unit (e.g. "60.00%").
 _WITH_UNIT = {"target", "previous_actual", "turnover", "execution", "line_max", "line_min"}

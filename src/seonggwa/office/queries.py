@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef, Q, Subquery
 
+from seonggwa.core.listing import Sorter
 from seonggwa.evaluations.models import Result
-from seonggwa.portal.listing import Sorter
 from seonggwa.registry.models import ContractPeriod
 
 SERVICE_SORTER = Sorter(

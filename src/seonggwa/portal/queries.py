@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from seonggwa.core.listing import Sorter
 from seonggwa.evaluations.models import Narrative, Result, Status
 from seonggwa.registry.models import Organisation
-
-from .listing import Sorter
 
 RESULT_SORTER = Sorter(
     {
@@ -48,7 +47,8 @@ def filter_results(queryset, *, year=None, department=None, q=""):
 
 
 def public_years() -> list[int]:
-    return sorted(set(published_results().values_list("round__year__year", flat=True)))
+    return list(published_results().order_by("round__year__year")
+                .values_list("round__year__year", flat=True).distinct())
 
 
 def public_departments():

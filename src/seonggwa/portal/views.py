@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from seonggwa.core.downloads import XLSX, attachment
+from seonggwa.core.listing import paginate
 from seonggwa.evaluations.interfaces import opendata
 from seonggwa.registry.models import Service
 
 from . import presentation
 from .forms import PublicResultFilter
-from .listing import paginate
 from .opendata_docs import column_docs
 from .queries import (
     RESULT_SORTER,
@@ -105,8 +106,7 @@ def service_detail(request, key: str):
 OPEN_DATA_FORMATS = {
     # format: (serialiser, Content-Type); CSV is streamed (an iterator of byte chunks)
     "csv": (opendata.iter_csv, "text/csv; charset=utf-8"),
-    "xlsx": (opendata.to_xlsx,
-             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "xlsx": (opendata.to_xlsx, XLSX),
     "json": (opendata.to_json, "application/json; charset=utf-8"),
 }
 
@@ -134,9 +134,4 @@ def open_data_download(request, fmt: str):
     if year is not None:
         qs = qs.filter(round__year__year=year)
     filename = f"seonggwa-results{'-' + str(year) if year else ''}.{fmt}"
-    if fmt == "csv":
-        response = StreamingHttpResponse(serialise(qs), content_type=content_type)
-    else:
-        response = HttpResponse(serialise(qs), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return attachment(serialise(qs), filename, content_type, stream=fmt == "csv")

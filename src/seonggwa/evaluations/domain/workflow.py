@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from seonggwa.core.audit import record
+from seonggwa.core.audit import record, resolve_actor
 from seonggwa.evaluations.domain import policy as policies
 from seonggwa.evaluations.models import (
     DueAdjustment,
@@ -294,11 +294,10 @@ def adjust_due(*, year: int, service: Service, action: str, reason: str, actor=N
         raise WorkflowError(_("알 수 없는 조정입니다: %(action)r") % {"action": action})
     if action == DueAdjustment.Action.MOVE and not round_number:
         raise WorkflowError(_("차수 변경에는 옮길 차수가 필요합니다."))
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user, label = resolve_actor(actor, actor_label)
     adj = DueAdjustment.objects.create(
         year=year, service=service, action=action, round_number=round_number,
-        reason=reason.strip(), actor=user,
-        actor_label=actor_label or (user.get_username() if user else "system"),
+        reason=reason.strip(), actor=user, actor_label=label,
     )
     record("due.adjust", service, after={"year": year, "action": action,
                                         "round_number": round_number},

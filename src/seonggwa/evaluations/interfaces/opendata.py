@@ -18,7 +18,6 @@ second.
 from __future__ import annotations
 
 import csv
-import io
 import json
 from collections import defaultdict
 from collections.abc import Iterator
@@ -26,6 +25,7 @@ from collections.abc import Iterator
 from django.db.models import CharField, Value
 from openpyxl import Workbook
 
+from seonggwa.core.xlsx import workbook_bytes
 from seonggwa.evaluations.models import EvaluationYear, Result, Round
 
 COLUMNS = (
@@ -134,9 +134,7 @@ def to_xlsx(results=None) -> bytes:
     ws.append(list(COLUMNS))
     for row in iter_open_data_rows(results):
         ws.append([row[c] for c in COLUMNS])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)
 
 
 def to_json(results=None) -> bytes:

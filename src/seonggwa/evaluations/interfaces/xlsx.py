@@ -38,16 +38,22 @@ Export then import gives the same data back (tested).
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
+from openpyxl import Workbook
 
+from seonggwa.core.xlsx import (
+    bold_header,
+    cell_date,
+    cell_text,
+    open_workbook,
+    read_header,
+    workbook_bytes,
+)
 from seonggwa.evaluations.domain import policy as policies
 from seonggwa.evaluations.domain import workflow
 from seonggwa.evaluations.models import Result, Round, Status
@@ -121,8 +127,7 @@ def _workbook(rows: list[list]) -> bytes:
     ws = wb.active
     ws.title = SHEET
     ws.append(list(COLUMNS))
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
+    bold_header(ws)
     for row in rows:
         ws.append(row)
         ws.cell(ws.max_row, COLUMNS.index("score") + 1).number_format = "0.00"
@@ -130,9 +135,7 @@ def _workbook(rows: list[list]) -> bytes:
     guide.append(["column", _("설명")])
     for c in COLUMNS:
         guide.append([c, str(GUIDE[c])])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)
 
 
 def blank_template() -> bytes:
@@ -168,12 +171,7 @@ def export_results(year: int, *, results=None) -> bytes:
 
 # ----------------------------------------------------------------------------- import
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
+_text = cell_text
 
 
 def _int(value, row, column, errors, *, required=False) -> int | None:
@@ -183,25 +181,20 @@ def _int(value, row, column, errors, *, required=False) -> int | None:
             errors.append(RowError(row, column, _("값이 필요합니다.")))
         return None
     try:
-        return int(Decimal(text)) if Decimal(text) == int(Decimal(text)) else _bad()
-    except Exception:
+        number = Decimal(text)
+        if not number.is_finite() or number != number.to_integral_value():
+            raise InvalidOperation
+    except InvalidOperation:
         errors.append(RowError(row, column, _("정수가 아닙니다: %(text)r") % {"text": text}))
         return None
-
-
-def _bad():
-    raise ValueError
+    return int(number)
 
 
 def _date(value, row, column, errors) -> dt.date | None:
     if value is None or value == "":
         return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
     try:
-        return dt.date.fromisoformat(_text(value))
+        return cell_date(value)
     except ValueError:
         errors.append(RowError(row, column, _("날짜(YYYY-MM-DD)가 아닙니다: %(text)r")
                                % {"text": _text(value)}))
@@ -229,7 +222,7 @@ def read_rows(data: bytes) -> tuple[list[_Row], list[RowError]]:
     """Parse and check the sheet's cells (no database lookups)."""
     errors: list[RowError] = []
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        wb = open_workbook(data)
     except Exception as exc:
         raise ImportRefused([RowError(0, None, _("XLSX 파일을 읽을 수 없습니다: %(error)s")
                                       % {"error": exc})]) from None
@@ -237,9 +230,7 @@ def read_rows(data: bytes) -> tuple[list[_Row], list[RowError]]:
         raise ImportRefused([RowError(0, None, _("'%(sheet)s' 시트가 없습니다.")
                                       % {"sheet": SHEET})])
     it = wb[SHEET].iter_rows(values_only=True)
-    header = [_text(h) for h in next(it, ())]
-    while header and not header[-1]:
-        header.pop()
+    header = read_header(it)
     missing = [c for c in REQUIRED if c not in header]
     unknown = [h for h in header if h not in COLUMNS]
     if missing or unknown:
@@ -299,7 +290,9 @@ def import_results(data: bytes, *, year: int | None = None, create_missing: bool
     if year is not None:
         for r in rows:
             if r.year is not None and r.year != year:
-                errors.append(RowError(r.n, "year", f"{year}년 파일에 {r.year}년 행이 있습니다."))
+                errors.append(RowError(r.n, "year", _("%(year)s년 파일에 %(row_year)s년 행이 "
+                                                      "있습니다.")
+                                       % {"year": year, "row_year": r.year}))
 
     depts = {o.name: o for o in Organisation.objects.filter(
         kind=OrganisationKind.DEPARTMENT, name__in={r.department for r in rows})}
@@ -360,6 +353,9 @@ def import_results(data: bytes, *, year: int | None = None, create_missing: bool
     seen: dict[tuple, int] = {}
     rounds = {(rd.year.year, rd.number): rd for rd in Round.objects.filter(
         year__year__in={r.year for r in rows if r.year}).select_related("year")}
+    stored = {(res.service_id, res.round_id): res for res in Result.objects.filter(
+        round__in=list(rounds.values()),
+        service__in=[s for s in resolved.values() if s is not None]).order_by("id")}
     for r in rows:
         ident = resolved[r.n].pk if resolved[r.n] else (r.service_key or r.service_name)
         key = (r.year, r.round, ident)
@@ -372,7 +368,7 @@ def import_results(data: bytes, *, year: int | None = None, create_missing: bool
         rnd = rounds.get((r.year, r.round))
         existing = None
         if rnd is not None and resolved[r.n] is not None:
-            existing = Result.objects.filter(service=resolved[r.n], round=rnd).first()
+            existing = stored.get((resolved[r.n].pk, rnd.pk))
         if existing is not None:
             state = existing.get_status_display() if existing.is_locked else _("작성 중")
             errors.append(RowError(r.n, "service_name",

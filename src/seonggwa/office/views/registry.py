@@ -11,19 +11,18 @@ login page.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import wraps
 
 from django import forms as dj_forms
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from seonggwa.core.downloads import attachment
 from seonggwa.registry.domain import changes
 from seonggwa.registry.interfaces import xlsx
 from seonggwa.registry.models import (
@@ -36,20 +35,7 @@ from seonggwa.registry.models import (
 )
 
 from .. import forms
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def registry_officer_required(view):
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not request.user.has_perm("registry.change_service"):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
+from ..access import registry_officer_required
 
 
 def show_refusal(form: dj_forms.Form, exc: ValidationError) -> None:
@@ -218,12 +204,6 @@ def contract_end(request, key: str, pk: int):
 
 # ----------------------------------------------------------------------------- workbook
 
-def _attachment(payload: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(payload, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 @registry_officer_required
 def registry_transfer(request):
     form = forms.RegistryImportForm()
@@ -260,9 +240,9 @@ def registry_transfer(request):
 
 @registry_officer_required
 def registry_template(request):
-    return _attachment(xlsx.blank_template(), "seonggwa-registry-template.xlsx")
+    return attachment(xlsx.blank_template(), "seonggwa-registry-template.xlsx")
 
 
 @registry_officer_required
 def registry_export(request):
-    return _attachment(xlsx.export_registry(), "seonggwa-registry.xlsx")
+    return attachment(xlsx.export_registry(), "seonggwa-registry.xlsx")

@@ -9,13 +9,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from seonggwa.core.listing import paginate
 from seonggwa.core.models import AuditEvent
 from seonggwa.evaluations.domain.flags import flags_for_service, flags_for_services
 from seonggwa.evaluations.domain.recontract import decision_sheet
 from seonggwa.evaluations.domain.workflow import WorkflowError, set_follow_up
 from seonggwa.evaluations.models import ItemKind, Narrative, NarrativeItem, Round
 from seonggwa.portal import presentation
-from seonggwa.portal.listing import paginate
 from seonggwa.registry.domain.changes import audit_objects
 from seonggwa.registry.models import Organisation
 from seonggwa.registry.rules import visible_services
@@ -32,7 +32,8 @@ def service_list_view(request):
     user = request.user
     services = visible_services(user)
     results = office_results(user)
-    years = sorted(set(results.values_list("round__year__year", flat=True)))
+    years = list(results.order_by("round__year__year").values_list("round__year__year", flat=True)
+                 .distinct())
     departments = Organisation.objects.filter(
         pk__in=services.values("department_id")).order_by("name")
     form = ServiceFilter(request.GET or None, years=years, departments=departments)

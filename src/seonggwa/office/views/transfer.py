@@ -3,23 +3,16 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.db.models import Count
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from seonggwa.core.downloads import attachment
 from seonggwa.evaluations.interfaces import xlsx
 from seonggwa.evaluations.models import EvaluationYear, Result
 
 from ..access import officer_required
 from ..forms import ImportForm
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _attachment(payload: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(payload, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
 
 
 @officer_required
@@ -38,10 +31,6 @@ def transfer(request):
             except xlsx.ImportRefused as exc:
                 errors = exc.errors
                 status = 400
-            except Exception as exc:  # an unreadable file is a refusal too, not a 500
-                errors = [xlsx.RowError(0, None, _("파일을 읽을 수 없습니다: %(e)s")
-                                        % {"e": exc})]
-                status = 400
             else:
                 messages.success(request, _(
                     "%(year)s년 결과 %(n)s건을 가져왔습니다 (작성 중 상태).")
@@ -50,19 +39,20 @@ def transfer(request):
         else:
             status = 400
     years = list(EvaluationYear.objects.order_by("-year").values_list("year", flat=True))
-    counts = {y: Result.objects.filter(round__year__year=y).count() for y in years}
+    counts = dict(Result.objects.order_by().values_list("round__year__year")
+                  .annotate(n=Count("id")))
     return render(request, "office/transfer.html", {
         "nav": "transfer", "form": form, "errors": errors,
-        "years": [(y, counts[y]) for y in years], "columns": xlsx.COLUMNS,
+        "years": [(y, counts.get(y, 0)) for y in years], "columns": xlsx.COLUMNS,
         "required": xlsx.REQUIRED, "guide": xlsx.GUIDE,
     }, status=status)
 
 
 @officer_required
 def template_download(request):
-    return _attachment(xlsx.blank_template(), "seonggwa-results-template.xlsx")
+    return attachment(xlsx.blank_template(), "seonggwa-results-template.xlsx")
 
 
 @officer_required
 def export_year(request, year: int):
-    return _attachment(xlsx.export_results(year), f"seonggwa-results-{year}.xlsx")
+    return attachment(xlsx.export_results(year), f"seonggwa-results-{year}.xlsx")

@@ -19,7 +19,8 @@ MAX_ROWS = 500  # rows listed on the page; the counts above always cover every r
 @require_GET
 @officer_required
 def what_if_view(request):
-    years = sorted(set(Result.objects.values_list("round__year__year", flat=True)))
+    years = list(Result.objects.order_by("round__year__year")
+                 .values_list("round__year__year", flat=True).distinct())
     form = WhatIfForm(request.GET or None, years=years)
     context = {"nav": "what_if", "form": form}
     if request.GET and form.is_valid():

@@ -41,7 +41,6 @@ gets one event per created or changed object (actor = the importing user, reason
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -49,9 +48,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font
+from openpyxl import Workbook
 
+from seonggwa.core.xlsx import (
+    bold_header,
+    cell_date,
+    cell_text,
+    open_workbook,
+    read_header,
+    workbook_bytes,
+)
 from seonggwa.registry.domain import changes
 from seonggwa.registry.models import (
     AuditResult,
@@ -259,8 +265,7 @@ def _workbook(rows: dict[str, list[list]]) -> bytes:
     for sheet, spec in SHEETS.items():
         ws = wb.create_sheet(sheet)
         ws.append([c for c, _req, _g in spec])
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
+        bold_header(ws)
         for row in rows.get(sheet, []):
             ws.append(row)
         for i, (c, _req, _g) in enumerate(spec, start=1):
@@ -272,8 +277,7 @@ def _workbook(rows: dict[str, list[list]]) -> bytes:
                     cell.number_format = "#,##0"
     guide = wb.create_sheet(GUIDE_SHEET)
     guide.append([_("시트"), _("열"), _("필수"), _("설명")])
-    for cell in guide[1]:
-        cell.font = Font(bold=True)
+    bold_header(guide)
     for sheet, spec in SHEETS.items():
         guide.append([sheet, "", "", str(SHEET_GUIDE[sheet])])
         for c, required, text in spec:
@@ -286,9 +290,7 @@ def _workbook(rows: dict[str, list[list]]) -> bytes:
                  _("등록되지 않은 사업부서·수탁기관은 '새로 만들기'를 선택해야만 "
                    "만듭니다.")):
         guide.append([line])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    return workbook_bytes(wb)
 
 
 def blank_template() -> bytes:
@@ -308,25 +310,14 @@ class _CellError(Exception):
         self.message = message
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    return str(value).strip()
+_text = cell_text
 
 
 def _date(value) -> dt.date | None:
     if value is None or _text(value) == "":
         return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
     try:
-        return dt.date.fromisoformat(_text(value))
+        return cell_date(value)
     except ValueError:
         raise _CellError(_("날짜(YYYY-MM-DD)가 아닙니다: %(text)s")
                          % {"text": _text(value)}) from None
@@ -404,7 +395,7 @@ def read_workbook(data: bytes) -> tuple[dict[str, list[_Row]], list[RowError]]:
     """Parse every sheet's cells (no database lookups)."""
     errors: list[RowError] = []
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        wb = open_workbook(data)
     except Exception as exc:
         raise ImportRefused([RowError("", None, None, _("XLSX 파일을 읽을 수 없습니다: "
                                                        "%(error)s") % {"error": exc})]) from None
@@ -418,9 +409,7 @@ def read_workbook(data: bytes) -> tuple[dict[str, list[_Row]], list[RowError]]:
                                    % {"sheets": ", ".join(SHEETS)}))
             continue
         it = wb[name].iter_rows(values_only=True)
-        header = [_text(h) for h in next(it, ())]
-        while header and not header[-1]:
-            header.pop()
+        header = read_header(it)
         known = columns(name)
         missing = [c for c, req, _g in SHEETS[name] if req and c not in header]
         unknown = [h for h in header if h not in known]

@@ -10,7 +10,7 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def sort_th(context, key, label, css=""):
     """A ``<th scope="col">`` whose link toggles sorting by ``key``; ``aria-sort`` says
-    how the table is sorted now. Expects ``sort`` (a :class:`~seonggwa.portal.listing.Sort`)
+    how the table is sorted now. Expects ``sort`` (a :class:`~seonggwa.core.listing.Sort`)
     in the context."""
     request = context["request"]
     current = context.get("sort")
