@@ -54,6 +54,18 @@ def test_groups_must_be_known_and_consistent():
     assert info.value.row == 3
 
 
+def test_a_row_for_an_indicator_outside_the_subjects_group_is_an_error():
+    # 구제역 예방 is a 도부-only indicator: a 시부 row for it would silently not count.
+    framework = load_preset("national-joint-evaluation-2020")
+    header = ["subject", "group", "indicator", "actual", "target"]
+    with pytest.raises(InputError, match="does not apply to group '시부'") as info:
+        batch_from_rows(framework, header, rows(["서울", "", "fmd-vaccination", "1", "1"],
+                                                ["서울", "시부", "big-data", "1", "1"]))
+    assert (info.value.row, info.value.column) == (2, "indicator")
+    batch = batch_from_rows(framework, header, rows(["경기", "도부", "fmd-vaccination", "1", "1"]))
+    assert batch.subject_ids == ("경기",)
+
+
 @pytest.mark.parametrize("line, column, message", [
     (["org", "integrity", "80", "", "1"], "value", "not applicable but has a value"),
     (["org", "integrity", "", "", "maybe"], "not_applicable", "expected yes/no"),

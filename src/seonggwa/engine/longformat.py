@@ -115,7 +115,21 @@ def batch_from_rows(
         count += 1
     if count == 0:
         raise InputError("no data rows below the header", source)
+    _check_groups_apply(framework, state, source)
     return _assemble(framework, state)
+
+
+def _check_groups_apply(framework: Framework, state: _Collector, source: str) -> None:
+    """A row for an indicator that does not apply to its subject's group (부분평가) is an
+    error, not silently dropped: the user meant it to count. Checked after all rows are
+    read because the group may be given on a later row of the same subject."""
+    for (row, column, _evaluator), number in sorted(state.seen.items(), key=lambda kv: kv[1]):
+        group = state.groups.get(row, ("", 0))[0]
+        ind = framework.indicators[column]
+        if not ind.group_allows(group):
+            raise InputError(
+                f"indicator '{ind.code}' does not apply to group '{group}' "
+                f"(it applies to: {', '.join(ind.applies_to)})", source, number, "indicator")
 
 
 def _record(columns: list[str], cells: Sequence[Any]) -> dict[str, str]:
