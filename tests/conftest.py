@@ -1,6 +1,16 @@
 """Shared test configuration. App-specific fixtures live in each folder's conftest.py."""
 
+import os
+
 import pytest
+from hypothesis import settings
+
+# Speed is measured in bench/, never by timing tests: no per-example deadline, which
+# would fail at random on a loaded machine. In CI the examples are derandomised so a run
+# can be repeated exactly; locally they vary and keep finding new cases.
+settings.register_profile("default", deadline=None)
+settings.register_profile("ci", deadline=None, derandomize=True, print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 
 @pytest.fixture(autouse=True)
