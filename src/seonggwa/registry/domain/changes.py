@@ -174,6 +174,32 @@ def _apply(obj: models.Model, changes: dict) -> None:
             setattr(obj, name, value)
 
 
+def _save_new(obj: models.Model, *, check, fields, action: str, who: dict):
+    """Check, save and audit a new registry row (the shape of every ``record_*``)."""
+    check(obj)
+    obj.save()
+    _audit(action, obj, before=None, after=snapshot(obj, fields), **who)
+    return obj
+
+
+def _save_changes(obj: models.Model, changes: dict, *, check, fields, action: str,
+                  who: dict) -> bool:
+    """Apply ``changes`` (UNSET = keep), check, and save and audit only what changed (the
+    shape of every ``update_*``). False when nothing changed: nothing is written."""
+    before = snapshot(obj, fields)
+    _apply(obj, changes)
+    check(obj)
+    after = snapshot(obj, fields)
+    if after == before:
+        return False
+    obj.save()
+    return _audit(action, obj, before=before, after=after, **who)
+
+
+def _text_or_unset(value):
+    return UNSET if value is UNSET else (value or "")
+
+
 # ----------------------------------------------------------------------------- organisations
 
 @transaction.atomic
@@ -370,33 +396,28 @@ def _check_consent(consent: CouncilConsent) -> None:
                 % {"date": consent.date})
 
 
+def _check_consent_record(consent: CouncilConsent) -> None:
+    _check_consent(consent)
+    _full_clean(consent, exclude=["service"])
+
+
 @transaction.atomic
 def record_council_consent(service: Service, *, date: dt.date, note: str = "", actor=None,
                            actor_label: str = "", reason: str = "") -> CouncilConsent:
     """Record a council consent (시의회 동의, 조례 제4조의3); one per service and date."""
-    consent = CouncilConsent(service=service, date=date, note=note or "")
-    _check_consent(consent)
-    _full_clean(consent, exclude=["service"])
-    consent.save()
-    _audit("registry.consent.create", consent, before=None,
-           after=snapshot(consent, CONSENT_FIELDS), actor=actor, actor_label=actor_label,
-           reason=reason)
-    return consent
+    return _save_new(CouncilConsent(service=service, date=date, note=note or ""),
+                     check=_check_consent_record, fields=CONSENT_FIELDS,
+                     action="registry.consent.create",
+                     who={"actor": actor, "actor_label": actor_label, "reason": reason})
 
 
 @transaction.atomic
 def update_council_consent(consent: CouncilConsent, *, date=UNSET, note=UNSET, actor=None,
                            actor_label: str = "", reason: str = "") -> bool:
-    before = snapshot(consent, CONSENT_FIELDS)
-    _apply(consent, {"date": date, "note": UNSET if note is UNSET else (note or "")})
-    after = snapshot(consent, CONSENT_FIELDS)
-    if after == before:
-        return False
-    _check_consent(consent)
-    _full_clean(consent, exclude=["service"])
-    consent.save()
-    return _audit("registry.consent.update", consent, before=before, after=after,
-                  actor=actor, actor_label=actor_label, reason=reason)
+    return _save_changes(consent, {"date": date, "note": _text_or_unset(note)},
+                         check=_check_consent_record, fields=CONSENT_FIELDS,
+                         action="registry.consent.update",
+                         who={"actor": actor, "actor_label": actor_label, "reason": reason})
 
 
 # ----------------------------------------------------------------------------- inspections
@@ -424,30 +445,21 @@ def record_inspection_finding(service: Service, *, year: int, count: int = 1,
     one row per service, year and inspection date (the date may be empty)."""
     finding = InspectionFinding(service=service, year=year, count=count, text=text or "",
                                 corrective_demand=bool(corrective_demand), date=date)
-    _check_inspection(finding)
-    finding.save()
-    _audit("registry.inspection.create", finding, before=None,
-           after=snapshot(finding, INSPECTION_FIELDS), actor=actor,
-           actor_label=actor_label, reason=reason)
-    return finding
+    return _save_new(finding, check=_check_inspection, fields=INSPECTION_FIELDS,
+                     action="registry.inspection.create",
+                     who={"actor": actor, "actor_label": actor_label, "reason": reason})
 
 
 @transaction.atomic
 def update_inspection_finding(finding: InspectionFinding, *, year=UNSET, count=UNSET,
                               text=UNSET, corrective_demand=UNSET, date=UNSET, actor=None,
                               actor_label: str = "", reason: str = "") -> bool:
-    before = snapshot(finding, INSPECTION_FIELDS)
-    _apply(finding, {"year": year, "count": count, "date": date,
-                     "text": UNSET if text is UNSET else (text or ""),
-                     "corrective_demand": (UNSET if corrective_demand is UNSET
-                                           else bool(corrective_demand))})
-    _check_inspection(finding)
-    after = snapshot(finding, INSPECTION_FIELDS)
-    if after == before:
-        return False
-    finding.save()
-    return _audit("registry.inspection.update", finding, before=before, after=after,
-                  actor=actor, actor_label=actor_label, reason=reason)
+    changes = {"year": year, "count": count, "date": date, "text": _text_or_unset(text),
+               "corrective_demand": (UNSET if corrective_demand is UNSET
+                                     else bool(corrective_demand))}
+    return _save_changes(finding, changes, check=_check_inspection, fields=INSPECTION_FIELDS,
+                         action="registry.inspection.update",
+                         who={"actor": actor, "actor_label": actor_label, "reason": reason})
 
 
 # ----------------------------------------------------------------------------- audits
@@ -479,28 +491,20 @@ def record_audit_result(service: Service, *, year: int, auditor: str = "",
     auditor and date."""
     result = AuditResult(service=service, year=year, auditor=auditor or "",
                          finding_count=finding_count, summary=summary or "", date=date)
-    _check_audit(result)
-    result.save()
-    _audit("registry.audit.create", result, before=None,
-           after=snapshot(result, AUDIT_FIELDS), actor=actor, actor_label=actor_label,
-           reason=reason)
-    return result
+    return _save_new(result, check=_check_audit, fields=AUDIT_FIELDS,
+                     action="registry.audit.create",
+                     who={"actor": actor, "actor_label": actor_label, "reason": reason})
 
 
 @transaction.atomic
 def update_audit_result(result: AuditResult, *, year=UNSET, auditor=UNSET,
                         finding_count=UNSET, summary=UNSET, date=UNSET, actor=None,
                         actor_label: str = "", reason: str = "") -> bool:
-    before = snapshot(result, AUDIT_FIELDS)
-    _apply(result, {"year": year, "auditor": auditor, "finding_count": finding_count,
-                    "summary": UNSET if summary is UNSET else (summary or ""), "date": date})
-    _check_audit(result)
-    after = snapshot(result, AUDIT_FIELDS)
-    if after == before:
-        return False
-    result.save()
-    return _audit("registry.audit.update", result, before=before, after=after,
-                  actor=actor, actor_label=actor_label, reason=reason)
+    changes = {"year": year, "auditor": auditor, "finding_count": finding_count,
+               "summary": _text_or_unset(summary), "date": date}
+    return _save_changes(result, changes, check=_check_audit, fields=AUDIT_FIELDS,
+                         action="registry.audit.update",
+                         who={"actor": actor, "actor_label": actor_label, "reason": reason})
 
 
 # ----------------------------------------------------------------------------- figures
@@ -564,12 +568,9 @@ def record_operating_figure(service: Service, *, kind: str, year: int, value,
     figure = OperatingFigure(service=service, kind=kind, year=year, quarter=quarter,
                              value=value, indicator=indicator or "", unit=unit or "",
                              period_text=period_text or "", source=source or "")
-    _check_figure(figure)
-    figure.save()
-    _audit("registry.figure.create", figure, before=None,
-           after=snapshot(figure, FIGURE_FIELDS), actor=actor, actor_label=actor_label,
-           reason=reason)
-    return figure
+    return _save_new(figure, check=_check_figure, fields=FIGURE_FIELDS,
+                     action="registry.figure.create",
+                     who={"actor": actor, "actor_label": actor_label, "reason": reason})
 
 
 @transaction.atomic
@@ -577,17 +578,12 @@ def update_operating_figure(figure: OperatingFigure, *, kind=UNSET, year=UNSET,
                             value=UNSET, quarter=UNSET, indicator=UNSET, unit=UNSET,
                             period_text=UNSET, source=UNSET, actor=None,
                             actor_label: str = "", reason: str = "") -> bool:
-    before = snapshot(figure, FIGURE_FIELDS)
-    _apply(figure, {"kind": kind, "year": year, "value": value, "quarter": quarter,
-                    "indicator": indicator, "unit": unit, "period_text": period_text,
-                    "source": source})
-    _check_figure(figure)
-    after = snapshot(figure, FIGURE_FIELDS)
-    if after == before:
-        return False
-    figure.save()
-    return _audit("registry.figure.update", figure, before=before, after=after,
-                  actor=actor, actor_label=actor_label, reason=reason)
+    changes = {"kind": kind, "year": year, "value": value, "quarter": quarter,
+               "indicator": indicator, "unit": unit, "period_text": period_text,
+               "source": source}
+    return _save_changes(figure, changes, check=_check_figure, fields=FIGURE_FIELDS,
+                         action="registry.figure.update",
+                         who={"actor": actor, "actor_label": actor_label, "reason": reason})
 
 
 # ----------------------------------------------------------------------------- trail
