@@ -84,3 +84,11 @@ def test_seoul_data_raises_the_flags_the_texts_describe(seoul):
     assert "low_budget_execution" in found["svc-0009"]  # 시민청 88.02%
     assert "high_staff_turnover" in found["svc-0104"]  # 청년허브 약 60%
     assert "falling_score" in found["svc-0043"]  # 삼청각 74.30 → 72.77
+
+
+def test_flag_labels_exist_in_both_languages_for_every_flag():
+    from seonggwa.evaluations.domain.flags import FLAG_LABELS, Flag
+
+    for code in FLAG_LABELS:
+        flag = Flag(code, {})
+        assert flag.label_ko and flag.label_en and flag.label_ko != flag.label_en

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext_lazy
 
 from seonggwa.evaluations.models import Result
@@ -43,18 +44,8 @@ DEFAULT_LINES = {
     "score_drop_min": Decimal("0"),
 }
 
-LABELS = {
-    "target_below_previous_actual": ("목표가 전년 실적보다 낮음", "Target below last year's actual"),
-    "high_staff_turnover": ("이직률 높음", "High staff turnover"),
-    "low_budget_execution": ("예산 집행률 낮음", "Low budget execution"),
-    "uneven_budget_execution": ("분기별 집행 편차 큼", "Uneven quarterly budget execution"),
-    "repeated_inspection_findings": ("지도점검 지적 반복", "Inspection findings repeated"),
-    "falling_score": ("평가 점수 하락", "Score falling"),
-}
-
-
-# The same labels for gettext (Korean message ids; English in the catalogue), so a page
-# in English shows English: ``Flag.label``.
+# Flag labels: Korean message ids, English in the catalogue; ``Flag.label`` follows the
+# active language, ``label_ko``/``label_en`` name one for exports.
 FLAG_LABELS = {
     "target_below_previous_actual": gettext_lazy("목표가 전년 실적보다 낮음"),
     "high_staff_turnover": gettext_lazy("이직률 높음"),
@@ -108,11 +99,13 @@ class Flag:
 
     @property
     def label_ko(self) -> str:
-        return LABELS[self.code][0]
+        with translation.override("ko"):
+            return str(FLAG_LABELS[self.code])
 
     @property
     def label_en(self) -> str:
-        return LABELS[self.code][1]
+        with translation.override("en"):
+            return str(FLAG_LABELS[self.code])
 
     @property
     def label(self) -> str:
