@@ -1,9 +1,15 @@
 """Shared test configuration. App-specific fixtures live in each folder's conftest.py."""
 
 import os
+import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
+
+# Shared test builders (e.g. ``evaluations.factories``) import from the tests folder,
+# whichever subset of the suite is run.
+sys.path.insert(0, str(Path(__file__).parent))
 
 # Speed is measured in bench/, never by timing tests: no per-example deadline, which
 # would fail at random on a loaded machine. In CI the examples are derandomised so a run

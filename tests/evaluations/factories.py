@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from openpyxl import Workbook
+
+from seonggwa.core.xlsx import workbook_bytes
 from seonggwa.evaluations.domain import workflow
 from seonggwa.registry.models import ContractPeriod, Organisation, OrganisationKind, Service
 
@@ -26,3 +29,14 @@ def contract(svc: Service, start: dt.date, end: dt.date, *contractors: str) -> C
 
 def draft_round(year: int, number: int | None = 1):
     return workflow.open_round(year, number, actor_label="test")
+
+
+def workbook(**sheets) -> bytes:
+    """An XLSX file with the given sheets: name -> rows (first row = header)."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    return workbook_bytes(wb)

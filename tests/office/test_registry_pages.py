@@ -11,7 +11,8 @@ import io
 from django.contrib.auth.models import User
 from django.test import TestCase
 from django.urls import reverse
-from openpyxl import Workbook
+from evaluations.factories import workbook
+from openpyxl import load_workbook
 
 from seonggwa.accounts.models import Profile, Role
 from seonggwa.core.models import AuditEvent
@@ -298,8 +299,8 @@ class RegistryPagesTest(TestCase):
 
     def test_upload_refused_lists_unknown_names_and_saves_nothing(self):
         self.client.force_login(self.officer)
-        data = _workbook(services=[xlsx.columns("services"),
-                                   ["svc-6100", "새 사무", "없는과", "600000000", "N"]])
+        data = workbook(services=[xlsx.columns("services"),
+                                  ["svc-6100", "새 사무", "없는과", "600000000", "N"]])
         response = self.upload(data)
         self.assertEqual(response.status_code, 400)
         self.assertContains(response, "없는과", status_code=400)
@@ -318,18 +319,6 @@ class RegistryPagesTest(TestCase):
         self.assertEqual(AuditEvent.objects.count(), events)
 
 
-def _workbook(**sheets) -> bytes:
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
 def _file(data: bytes):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -337,8 +326,6 @@ def _file(data: bytes):
 
 
 def _sheet(data: bytes, name: str):
-    from openpyxl import load_workbook
-
     return [tuple(c.value for c in row)
             for row in load_workbook(io.BytesIO(data))[name].iter_rows()]
 

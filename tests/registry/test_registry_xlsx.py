@@ -8,7 +8,8 @@ import datetime as dt
 import io
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from evaluations.factories import workbook
+from openpyxl import load_workbook
 
 from seonggwa.core.models import AuditEvent
 from seonggwa.registry.domain import changes
@@ -25,19 +26,6 @@ from seonggwa.registry.models import (
 )
 
 D = dt.date
-
-
-def workbook(**sheets) -> bytes:
-    """A workbook with the given sheets: name -> rows (first row = header)."""
-    wb = Workbook()
-    wb.remove(wb.active)
-    for name, rows in sheets.items():
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
 
 
 def cells(data: bytes) -> dict[str, list[tuple]]:
