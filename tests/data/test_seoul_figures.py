@@ -13,7 +13,7 @@ from fractions import Fraction
 
 import pytest
 
-from seonggwa import seoul_data as sd
+from seonggwa.data.seoul import reader as sd
 
 
 @pytest.fixture(scope="module")

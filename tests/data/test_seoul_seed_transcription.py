@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from seonggwa import seoul_data as sd
+from seonggwa.data.seoul import reader as sd
 
 
 def _seed_dir() -> Path | None:

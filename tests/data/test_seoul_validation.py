@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from seonggwa import seoul_data as sd
+from seonggwa.data.seoul import reader as sd
 
 FILES = (sd.RESULTS_FILE, sd.EXCLUSIONS_FILE, sd.ROUNDS_FILE, sd.NARRATIVES_FILE,
          sd.LINKS_FILE, sd.FACTS_FILE)

@@ -5,9 +5,9 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from seonggwa import seoul_data
 from seonggwa.core.formatting import round_half_up
 from seonggwa.core.models import AuditEvent
+from seonggwa.data.seoul import reader as seoul_data
 from seonggwa.evaluations.domain import policy, statistics
 from seonggwa.evaluations.domain.seoul import SeoulLoadError, load_seoul, parse_period
 from seonggwa.evaluations.models import Narrative, PublishedSummary, Result, Round, Status

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from seonggwa import seoul_data
+from seonggwa.data.seoul import reader as seoul_data
 from seonggwa.evaluations.domain.synthetic import generate_registry
 from seonggwa.evaluations.domain.whatif import what_if
 from seonggwa.evaluations.models import Result

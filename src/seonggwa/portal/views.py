@@ -9,10 +9,9 @@ from django.views.decorators.http import require_GET
 
 from seonggwa.core.downloads import XLSX, attachment
 from seonggwa.core.listing import paginate
-from seonggwa.evaluations.interfaces import opendata
+from seonggwa.evaluations.interfaces import opendata, presentation
 from seonggwa.registry.models import Service
 
-from . import presentation
 from .forms import PublicResultFilter
 from .opendata_docs import column_docs
 from .queries import (

@@ -1,4 +1,4 @@
-"""Load Seoul's published outsourcing-evaluation data (``seonggwa.seoul_data``) into the
+"""Load Seoul's published outsourcing-evaluation data (``seonggwa.data.seoul.reader``) into the
 registry and evaluation tables.
 
 Idempotent and atomic: a second run creates nothing and changes nothing; a failure (a
@@ -35,8 +35,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from seonggwa import seoul_data
 from seonggwa.core.audit import record
+from seonggwa.data.seoul import reader as seoul_data
 from seonggwa.evaluations.domain import policy as policies
 from seonggwa.evaluations.models import (
     EvaluationYear,

@@ -54,6 +54,7 @@ from seonggwa.core.xlsx import (
     read_header,
     workbook_bytes,
 )
+from seonggwa.data.seoul.reader import split_contractor
 from seonggwa.evaluations.domain import policy as policies
 from seonggwa.evaluations.domain import workflow
 from seonggwa.evaluations.models import Result, Round, Status
@@ -65,7 +66,6 @@ from seonggwa.registry.models import (
     Service,
     ServiceName,
 )
-from seonggwa.seoul_data import split_contractor
 
 SHEET = "results"
 COLUMNS = ("year", "round", "seq", "service_key", "service_name", "department", "contractor",

@@ -3,8 +3,8 @@ from __future__ import annotations
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from seonggwa.evaluations.interfaces import presentation
 from seonggwa.evaluations.models import EvaluationYear, Result
-from seonggwa.portal import presentation
 from seonggwa.registry.rules import visible_services
 
 from ..access import can_see_everything, office_required

@@ -14,8 +14,8 @@ from seonggwa.core.models import AuditEvent
 from seonggwa.evaluations.domain.flags import flags_for_service, flags_for_services
 from seonggwa.evaluations.domain.recontract import decision_sheet
 from seonggwa.evaluations.domain.workflow import WorkflowError, set_follow_up
+from seonggwa.evaluations.interfaces import presentation
 from seonggwa.evaluations.models import ItemKind, Narrative, NarrativeItem, Round
-from seonggwa.portal import presentation
 from seonggwa.registry.domain.changes import audit_objects
 from seonggwa.registry.models import Organisation
 from seonggwa.registry.rules import visible_services

@@ -6,8 +6,8 @@ from django.views.decorators.http import require_GET
 
 from seonggwa.evaluations.domain import policy as policies
 from seonggwa.evaluations.domain.whatif import what_if
+from seonggwa.evaluations.interfaces import presentation
 from seonggwa.evaluations.models import Result
-from seonggwa.portal import presentation
 from seonggwa.registry.models import Service
 
 from ..access import officer_required

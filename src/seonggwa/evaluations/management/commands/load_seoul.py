@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from seonggwa.data.seoul.reader import SeoulDataError
 from seonggwa.evaluations.domain.seoul import SeoulLoadError, load_seoul
-from seonggwa.seoul_data import SeoulDataError
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@
 
 No business rules here: statistics come from
 :mod:`seonggwa.evaluations.domain.statistics`, decisions from the stored results. This
-module only arranges them for display (and for the charts in :mod:`seonggwa.charts`).
+module only arranges them for display (and for the charts in :mod:`seonggwa.core.charts`).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from seonggwa import charts
+from seonggwa.core import charts
 from seonggwa.evaluations.domain import policy as policies
 from seonggwa.evaluations.domain import statistics
 from seonggwa.evaluations.models import Status

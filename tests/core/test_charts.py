@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from seonggwa import charts
+from seonggwa.core import charts
 
 
 def test_make_bins_half_open_and_last_closed():

@@ -60,7 +60,7 @@ __all__ = [
     "year_statistics",
 ]
 
-DATA_PACKAGE = (__package__ or "seonggwa") + ".data.seoul"
+DATA_PACKAGE = __package__ or "seonggwa.data.seoul"
 RESULTS_FILE = "outsourcing_results.csv"
 EXCLUSIONS_FILE = "outsourcing_exclusions.csv"
 ROUNDS_FILE = "outsourcing_rounds.yaml"
