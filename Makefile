@@ -26,6 +26,7 @@ browsers:
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 test: install browsers lint
 	SEONGGWA_TESTING=1 $(BIN)/pytest $(PYTEST_ARGS)
