@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from seonggwa.cli import build_parser, main
-from seonggwa.engine import list_presets
+from seonggwa.engine import list_presets, load_preset
 
 HEADER = "subject,indicator,evaluator,value,actual,target,not_applicable\n"
 
@@ -48,9 +48,10 @@ def test_template_of_every_preset_scores_cleanly(tmp_path, capsys, preset, kind)
         assert output.exists()
     rows = read_csv(tmp_path / "result.csv")
     assert [r["subject"] for r in rows] == ["S001", "S002"]
-    assert all(r["framework"] == preset and r["total"] for r in rows)
+    framework_id = load_preset(preset).id  # a derived preset keeps its base's id
+    assert all(r["framework"] == framework_id and r["total"] for r in rows)
     payload = json.loads((tmp_path / "result.json").read_text(encoding="utf-8"))
-    assert payload["framework"]["id"] == preset
+    assert payload["framework"]["id"] == framework_id
     assert len(payload["results"][0]["indicators"]) > 0
     workbook = openpyxl.load_workbook(tmp_path / "result.xlsx")
     assert workbook.sheetnames == ["results", "indicators"]

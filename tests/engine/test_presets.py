@@ -10,6 +10,7 @@ import pytest
 from seonggwa.engine import (
     BatchInput,
     FrameworkError,
+    framework_from_dict,
     list_presets,
     load_preset,
     resolve_framework,
@@ -21,6 +22,7 @@ from seonggwa.engine import (
 PRESETS = ("seoul-outsourcing", "seoul-civic-platform-2018",
            "seoul-bsc-2020-citizen-communication", "seoul-bsc-2020-finance",
            "seoul-sustainability-2019", "national-joint-evaluation-2020")
+DERIVED = {"seoul-outsourcing-published-total": "seoul-outsourcing"}  # preset -> framework id
 
 
 def test_every_scheme_has_a_preset():
@@ -33,6 +35,27 @@ def test_preset_loads_and_validates(name):
     assert framework.id == name
     assert framework.indicators
     assert resolve_framework(name).fingerprint == framework.fingerprint
+
+
+def test_every_listed_preset_loads_and_its_document_is_self_contained():
+    for name in list_presets():
+        framework = load_preset(name)
+        assert framework.id == DERIVED.get(name, name)
+        assert "base" not in framework.document
+        again = framework_from_dict(framework.document)
+        assert again.fingerprint == framework.fingerprint
+
+
+def test_decision_text_only_in_the_vocabulary():
+    # Every preset that decides names decision codes declared in its decisions: section.
+    for name in list_presets():
+        framework = load_preset(name)
+        used = {band.decision for band in framework.bands if band.decision}
+        for policy in framework.policies:
+            used |= {policy.below, policy.otherwise} - {None}
+        assert used <= {d.code for d in framework.decisions}
+        if used:
+            assert "decisions" in framework.document, name
 
 
 def test_unknown_preset_lists_the_known_ones():
@@ -54,26 +77,28 @@ def test_outsourcing_hand_worked():
     # 24 + 40 + 85 % of 20 (= 17) = 81.00 -> above both thresholds
     result = outsourcing(24, 40, 85, dt.date(2023, 3, 1))
     assert result.total_rounded == 81.00
-    assert (result.policy_id, result.decision) == ("recontract-75", "재계약 가능")
+    assert (result.policy_id, result.decision) == ("recontract-75", "eligible")
+    assert (result.decision_label, result.decision_label_en) == (
+        "재계약 가능", "Eligible for re-contract")
 
 
 def test_outsourcing_threshold_depends_on_the_policy_date():
     # 20.5 + 35 + 69.95 % of 20 (= 13.99) = 69.49: fine under the 60 rule, excluded under 75
-    for day, policy, decision in [(dt.date(2019, 6, 30), "recontract-60", "재계약 가능"),
-                                  (dt.date(2021, 6, 30), "recontract-60", "재계약 가능"),
-                                  (dt.date(2022, 11, 30), "recontract-75", "재계약 배제")]:
+    for day, policy, decision in [(dt.date(2019, 6, 30), "recontract-60", "eligible"),
+                                  (dt.date(2021, 6, 30), "recontract-60", "eligible"),
+                                  (dt.date(2022, 11, 30), "recontract-75", "exclude")]:
         result = outsourcing(20.5, 35, 69.95, day)
         assert result.total_rounded == 69.49
         assert (result.policy_id, result.decision) == (policy, decision)
     below_60 = outsourcing(15, 30, 70, dt.date(2019, 1, 1))  # 15 + 30 + 14 = 59
-    assert below_60.decision == "재계약 배제"
+    assert (below_60.decision, below_60.decision_label) == ("exclude", "재계약 배제")
 
 
 def test_outsourcing_74_995_is_published_as_75_and_kept():
     # 22.5 + 37.495 + 75 % of 20 (= 15) = 74.995 -> 75.00 (half up), decided on the rounded
     result = outsourcing(22.5, 37.495, 75, dt.date(2023, 1, 1))
     assert result.total_rounded == 75.00
-    assert result.decision == "재계약 가능"
+    assert result.decision == "eligible"
 
 
 def test_outsourcing_missing_score_is_an_error_not_a_zero():
@@ -120,7 +145,9 @@ def test_civic_poor_cancels_support():
     # 40 + (2/5 x 50 = 20) + 20.5 ... -> 80.5 is 미흡 (보통 starts at 81) -> 지원 중단
     result = civic(40.5, [2] * 7, [2] * 7)
     assert result.total_rounded == 80.5
-    assert (result.band_label, result.decision) == ("미흡", "지원 중단")
+    assert (result.band_label, result.decision) == ("미흡", "discontinue")
+    assert (result.decision_label, result.decision_label_en) == ("지원 중단",
+                                                                 "Support discontinued")
     assert civic(41, [2] * 7, [2] * 7).band_label == "보통"  # 81
 
 

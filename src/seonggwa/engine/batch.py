@@ -65,6 +65,15 @@ from .achievement import achievement, classify
 from .aggregation import PanelStats, get_aggregation, panel_sd, panel_stats, sd_from_moments
 from .errors import ScoringError
 from .framework import Framework
+from .results import (
+    MISSING_EXCLUDED,
+    MISSING_ZERO,
+    NOT_APPLICABLE,
+    SCORED,
+    STATUS_LABELS,
+    SubjectResult,
+    subject_result,
+)
 from .rounding import round_half_up_array
 
 __all__ = [
@@ -75,10 +84,6 @@ __all__ = [
     "band_indices",
     "score_batch",
 ]
-
-# Per-indicator status codes in BatchResult.status.
-SCORED, NOT_APPLICABLE, MISSING_EXCLUDED, MISSING_ZERO = 0, 1, 2, 3
-STATUS_LABELS = ("scored", "not_applicable", "missing_excluded", "missing_zero")
 
 
 @dataclass(frozen=True)
@@ -134,7 +139,7 @@ class BatchResult:
     total_rounded    float64 [n]     half-up at framework.decimals
     max_points       float64 [n]     points of everything counted, before rebasing
     band_index       int8    [n]     index into framework.bands, -1 = none
-    decision         int8    [n]     index into framework.decision_labels, 0 = none
+    decision         int8    [n]     index into framework.decision_codes, 0 = none
     rank             int32   [n]     1 = best within the subject's group; 0 = unranked (lazy)
     subject_ids      tuple[str, ...] the identifiers                                (lazy)
 
@@ -227,16 +232,29 @@ class BatchResult:
         labels = [band.label for band in self.framework.bands]
         return [labels[i] if i >= 0 else "" for i in self.band_index.tolist()]
 
-    def decision_labels(self) -> list[str]:
-        vocabulary = self.framework.decision_labels
+    def decision_codes(self) -> list[str]:
+        """Decision code per subject ("" = no decision)."""
+        vocabulary = self.framework.decision_codes
         return [vocabulary[i] for i in self.decision.tolist()]
 
-    def subject(self, index: int):  # -> SubjectResult (import cycle avoided)
-        from .subject import subject_result
+    def decision_labels(self, lang: str = "ko") -> list[str]:
+        """Decision label per subject ("" = no decision); ``lang`` "ko" or "en"."""
+        framework = self.framework
+        vocabulary = [framework.decision_label(code, lang) for code in framework.decision_codes]
+        return [vocabulary[i] for i in self.decision.tolist()]
 
+    @property
+    def policy(self):  # -> Policy | None
+        """The threshold policy that decided this batch (None: the framework has none)."""
+        for policy in self.framework.policies:
+            if policy.id == self.policy_id:
+                return policy
+        return None
+
+    def subject(self, index: int) -> SubjectResult:
         return subject_result(self, index)
 
-    def subjects(self):
+    def subjects(self) -> list[SubjectResult]:
         return [self.subject(i) for i in range(len(self))]
 
 
@@ -1168,7 +1186,7 @@ def band_indices(framework: Framework, basis: np.ndarray) -> np.ndarray:
 def _decisions(framework: Framework, policy, basis: np.ndarray,
                band_index: np.ndarray) -> np.ndarray:
     """Policy threshold first, then the band's decision, then the policy's 'otherwise'."""
-    vocabulary = {label: i for i, label in enumerate(framework.decision_labels)}
+    vocabulary = framework.decision_index
     band_codes = np.array([vocabulary.get(band.decision or "", 0) for band in framework.bands]
                           + [0], dtype=np.int8)
     decision = band_codes[band_index]  # -1 picks the trailing 0

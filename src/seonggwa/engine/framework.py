@@ -14,6 +14,9 @@ What is checked:
   total) unless ``validate_total: false``;
 - grade bands: half-open ``[lower, upper)``, no gaps, no overlaps, covering exactly the
   framework's score range (the top band is closed at the maximum);
+- decisions: a ``decisions:`` vocabulary of codes with Korean and English labels; band
+  and policy decisions must name a declared code (legacy documents without the section:
+  each distinct decision text is its own code and label);
 - threshold policies: effective date ranges must not overlap;
 - panel aggregation method registered and ``min_panel`` large enough for it.
 """
@@ -45,6 +48,7 @@ __all__ = [
     "Area",
     "Band",
     "ClassLevel",
+    "DecisionDef",
     "Framework",
     "Indicator",
     "Policy",
@@ -65,6 +69,7 @@ DEFAULT_LEVELS = (("achieved", "달성", 1.0), ("partial", "일부달성", 0.5),
 _CODE = re.compile(r"^[A-Za-z0-9가-힣][A-Za-z0-9가-힣._\-]*$")
 _ID = re.compile(r"^[a-z0-9][a-z0-9._\-]*$")
 _TOLERANCE = 1e-9
+MAX_DECISIONS = 127  # BatchResult.decision is int8, 0 = no decision
 
 
 # --------------------------------------------------------------------------- model
@@ -122,6 +127,21 @@ class Area:
 
 
 @dataclass(frozen=True)
+class DecisionDef:
+    """One entry of the decision vocabulary: a stable code and its labels."""
+
+    code: str
+    label: str
+    label_en: str | None = None
+
+    def label_in(self, lang: str = "ko") -> str:
+        """The label in ``lang`` ("ko" or "en"); English falls back to the Korean label."""
+        if lang == "en" and self.label_en:
+            return self.label_en
+        return self.label
+
+
+@dataclass(frozen=True)
 class Band:
     code: str
     label: str
@@ -173,6 +193,7 @@ class Framework:
     decide_on: str = "rounded"
     bands: tuple[Band, ...] = ()
     policies: tuple[Policy, ...] = ()
+    decisions: tuple[DecisionDef, ...] = ()  # the vocabulary; see decision_codes
     levels: tuple[ClassLevel, ...] = ()
     title_en: str | None = None
     scheme: str | None = None
@@ -214,16 +235,41 @@ class Framework:
         return self.indicators[self.indicator_index[code]]
 
     @cached_property
+    def _decision_vocabulary(self) -> tuple[DecisionDef, ...]:
+        if self.decisions:
+            return self.decisions
+        # Built without a parsed vocabulary (a hand-made Framework): the legacy rule.
+        return _legacy_decisions(self.bands, self.policies)
+
+    @cached_property
+    def decision_codes(self) -> tuple[str, ...]:
+        """Decision codes; ``BatchResult.decision`` indexes this tuple, 0 ("") = none."""
+        return ("",) + tuple(d.code for d in self._decision_vocabulary)
+
+    @cached_property
     def decision_labels(self) -> tuple[str, ...]:
-        """Decision vocabulary; a decision code is an index here, 0 = no decision."""
-        labels: list[str] = [""]
-        candidates = [band.decision for band in self.bands]
-        for policy in self.policies:
-            candidates += [policy.below, policy.otherwise]
-        for label in candidates:
-            if label and label not in labels:
-                labels.append(label)
-        return tuple(labels)
+        """Korean labels aligned with :attr:`decision_codes` (index 0 = "")."""
+        return ("",) + tuple(d.label for d in self._decision_vocabulary)
+
+    @cached_property
+    def decision_index(self) -> dict[str, int]:
+        """Code -> index into :attr:`decision_codes`."""
+        return {code: i for i, code in enumerate(self.decision_codes)}
+
+    def decision_def(self, code: str) -> DecisionDef:
+        """The :class:`DecisionDef` of a code (KeyError naming the known codes)."""
+        for decision in self._decision_vocabulary:
+            if decision.code == code:
+                return decision
+        known = ", ".join(self.decision_codes[1:]) or "none declared"
+        raise KeyError(f"unknown decision code {code!r} (declared: {known})")
+
+    def decision_label(self, code: str | None, lang: str = "ko") -> str:
+        """Label of a decision code in ``lang`` ("ko" or "en", falling back to Korean);
+        "" for no decision."""
+        if not code:
+            return ""
+        return self.decision_def(code).label_in(lang)
 
     @cached_property
     def score_range(self) -> tuple[float, float]:
@@ -431,7 +477,7 @@ _TOP_FIELDS = (
     "schema", "id", "version", "title", "title_en", "scheme", "description", "sources",
     "total", "weighting", "weight_total", "validate_total", "combine", "groups", "panel",
     "not_applicable", "missing", "rounding", "achievement", "classification", "scales",
-    "bands", "policies", "areas", "notes",
+    "decisions", "bands", "policies", "areas", "notes",
 )
 
 
@@ -504,7 +550,8 @@ def _parse_framework(data: Any, source: str) -> Framework:
     )
     bands = _parse_bands(doc, framework.score_range)
     policies = _parse_policies(doc, framework.score_range)
-    return _replace(framework, bands=bands, policies=policies)
+    decisions = _parse_decisions(doc, bands, policies)
+    return _replace(framework, bands=bands, policies=policies, decisions=decisions)
 
 
 def _replace(framework: Framework, **changes: Any) -> Framework:
@@ -991,3 +1038,73 @@ def _parse_policy(spec: _Doc, score_range: tuple[float, float]) -> Policy:
                   threshold=threshold, below=below,
                   otherwise=spec.text("otherwise", required=False),
                   note=spec.text("note", required=False))
+
+
+# --------------------------------------------------------------------------- decisions
+
+
+def _parse_decisions(doc: _Doc, bands: tuple[Band, ...],
+                     policies: tuple[Policy, ...]) -> tuple[DecisionDef, ...]:
+    """The declared vocabulary, every band/policy reference checked against it.
+
+    Without a ``decisions:`` section (legacy documents) each distinct text used by a
+    band or policy becomes its own code, with itself as the label.
+    """
+    if "decisions" not in doc.data:
+        decisions = _legacy_decisions(bands, policies)
+    else:
+        decisions = _declared_decisions(doc)
+        _check_decision_references(doc, decisions)
+    if len(decisions) > MAX_DECISIONS:
+        raise FrameworkError("decisions", f"at most {MAX_DECISIONS} decisions, got "
+                                          f"{len(decisions)}")
+    return decisions
+
+
+def _legacy_decisions(bands: Sequence[Band], policies: Sequence[Policy]
+                      ) -> tuple[DecisionDef, ...]:
+    texts: list[str] = []
+    candidates = [band.decision for band in bands]
+    for policy in policies:
+        candidates += [policy.below, policy.otherwise]
+    for text in candidates:
+        if text and text not in texts:
+            texts.append(text)
+    return tuple(DecisionDef(text, text) for text in texts)
+
+
+def _declared_decisions(doc: _Doc) -> tuple[DecisionDef, ...]:
+    raw = doc.data.get("decisions")
+    if raw is None:
+        raw = []
+    if not isinstance(raw, list):
+        raise FrameworkError("decisions", f"expected a list, got {_typename(raw)}")
+    decisions: list[DecisionDef] = []
+    seen: dict[str, int] = {}
+    for i, item in enumerate(raw):
+        spec = _Doc(item, f"decisions[{i}]", ("code", "label", "label_en", "note"))
+        code = _code(spec)
+        if code in seen:
+            raise FrameworkError(spec.at("code"), f"duplicate decision code {code!r} "
+                                                  f"(also decisions[{seen[code]}])")
+        seen[code] = i
+        decisions.append(DecisionDef(code, str(spec.text("label")),
+                                     spec.text("label_en", required=False)))
+    return tuple(decisions)
+
+
+def _check_decision_references(doc: _Doc, decisions: tuple[DecisionDef, ...]) -> None:
+    codes = {d.code for d in decisions}
+    declared = ", ".join(d.code for d in decisions) or "none"
+    references: list[tuple[str, Any]] = []
+    for i, band in enumerate(doc.data.get("bands") or []):
+        references.append((f"bands[{i}].decision", band.get("decision")))
+    for i, policy in enumerate(doc.data.get("policies") or []):
+        for key in ("below", "otherwise"):
+            references.append((f"policies[{i}].{key}", policy.get(key)))
+    for path, value in references:
+        if value is None:
+            continue
+        code = str(value).strip()
+        if code and code not in codes:
+            raise FrameworkError(path, f"unknown decision code {code!r} (declared: {declared})")
