@@ -25,17 +25,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from seonggwa.engine import (
-    BatchResult,
+    DatedResults,
     Framework,
     FrameworkError,
     InputError,
     ScoringError,
-    batch_from_rows,
+    dated_batch_from_rows,
     list_presets,
     resolve_framework,
-    score_batch,
+    score_by_date,
 )
+from seonggwa.engine.results import is_rescaled
 from seonggwa.engine.rounding import format_fixed
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
@@ -115,7 +118,10 @@ def _configure_score(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--output", "-o", type=Path,
                         help="result file (.csv, .xlsx or .json); default: CSV on stdout")
     parser.add_argument("--on-date", type=_date, default=None,
-                        help="date that selects the threshold policy (default: today)")
+                        help="evaluation date YYYY-MM-DD that selects the threshold policy "
+                             "for subjects without their own year/date column; required "
+                             "when the framework has threshold policies and the input "
+                             "gives no year or date (never today's policy by default)")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
 
 
@@ -132,19 +138,64 @@ def cmd_score(args: argparse.Namespace) -> int:
     framework = resolve_framework(args.framework)
     _check_suffix(args.output, OUTPUT_SUFFIXES, "--output")
     header, rows = read_table(args.input, quiet=args.quiet)
-    batch = batch_from_rows(framework, header, rows, source=args.input.name)
+    batch, dates = dated_batch_from_rows(framework, header, rows, source=args.input.name)
+    undated = [batch.subject_ids[i] for i, day in enumerate(dates) if day is None]
+    if framework.policies and args.on_date is None and undated:
+        spans = ", ".join(_policy_span(p) for p in framework.policies)
+        raise CommandError(
+            f"{args.input.name}: {framework.id} decides under threshold policies that depend "
+            f"on the evaluation date ({spans}), and no date was given for subject "
+            f"'{undated[0]}'{f' and {len(undated) - 1} more' if len(undated) > 1 else ''}: "
+            "pass --on-date YYYY-MM-DD or add a year (or date) column to the input")
     try:
-        result = score_batch(framework, batch, args.on_date)
+        result = score_by_date(framework, batch, dates, args.on_date)
     except ScoringError as exc:
         raise CommandError(f"{args.input.name}: {exc}") from None
     if args.output is None:
         sys.stdout.write(_csv_text(result_table(result)))
     else:
         write_result(result, args.output)
-        if not args.quiet:
-            print(f"scored {len(result)} subject(s) with {framework.id} v{framework.version}"
-                  f" -> {args.output}", file=sys.stderr)
+    if not args.quiet:
+        print(summary(result, args.output), file=sys.stderr)
     return EXIT_OK
+
+
+def _policy_span(policy) -> str:
+    until = policy.effective_to.isoformat() if policy.effective_to else "open-ended"
+    return f"{policy.id} {policy.effective_from.isoformat()}..{until}"
+
+
+def _policy_text(framework: Framework, policy) -> str:
+    """'recontract-75 (below 75: exclude 재계약 배제)' — the policy and its threshold."""
+    if policy is None:
+        return "no threshold policy"
+    if policy.threshold is None:
+        return f"policy {policy.id} (no threshold)"
+    return (f"policy {policy.id} (below {policy.threshold:g}: {policy.below} "
+            f"{framework.decision_label(policy.below)})")
+
+
+def summary(result: DatedResults, output: Path | None) -> str:
+    """What was scored, under which policy (per evaluation date), and what was rescaled."""
+    framework = result.framework
+    target = f" -> {output}" if output is not None else ""
+    lines = [f"scored {len(result)} subject(s) with {framework.id} v{framework.version}"
+             f"{target}"]
+    for part in result.parts:
+        lines.append(f"  {len(part.rows)} subject(s) evaluated on {part.on_date.isoformat()}: "
+                     f"{_policy_text(framework, part.result.policy)}")
+    rescaled = sum(int(is_rescaled(framework, total, counted))
+                   for part in result.parts
+                   for total, counted in zip(_totals(part.result), part.result.max_points.tolist(),
+                                             strict=True))
+    if rescaled:
+        lines.append(f"  {rescaled} total(s) rescaled to the {framework.total:g}-point scale "
+                     "(indicators left out; see the counted_points / counted_max columns)")
+    return "\n".join(lines)
+
+
+def _totals(result) -> list[float | None]:
+    return [None if t != t else t for t in result.total.tolist()]
 
 
 def _check_suffix(path: Path | None, allowed: Sequence[str], option: str) -> None:
@@ -232,24 +283,51 @@ def _progress(rows: Iterable, path: Path, quiet: bool) -> Iterable:
 # --------------------------------------------------------------------------- writing
 
 
-def result_table(result: BatchResult) -> list[list[Any]]:
-    """One row per subject: totals, band, decision, provenance, area and indicator points."""
+RESULT_COLUMNS = ["subject", "group", "total", "scale_max", "counted_points", "counted_max",
+                  "rescaled", "band", "decision", "decision_label", "decision_label_en", "rank",
+                  "framework", "version", "policy", "threshold", "on_date"]
+
+
+def result_table(result: DatedResults) -> list[list[Any]]:
+    """One row per subject, in input order: the total on the framework's scale (with the
+    points counted and whether it was rescaled), band, decision (code and labels), rank,
+    provenance (framework, the policy in force and its threshold, the evaluation date),
+    area and indicator points."""
     framework = result.framework
     d = framework.decimals
-    header = ["subject", "group", "total", "band", "decision", "rank", "max_points",
-              "framework", "version", "policy", "on_date"]
+    header = list(RESULT_COLUMNS)
     header += [f"area:{code}" for code in framework.area_codes]
     for code in framework.indicator_codes:
         header += [f"{code}", f"{code}:sd"]
-    rows = [header]
-    bands, decisions = result.band_labels(), result.decision_labels()
+    pieces: dict[int, list[Any]] = {}
+    for part in result.parts:
+        for position, row in zip(part.rows.tolist(), _part_rows(part.result, d), strict=True):
+            pieces[position] = row
+    return [header] + [pieces[i] for i in range(len(result))]
+
+
+def _part_rows(result, d: int) -> list[list[Any]]:
+    framework = result.framework
+    bands, codes = result.band_labels(), result.decision_codes()
+    labels, labels_en = result.decision_labels(), result.decision_labels("en")
+    policy = result.policy
+    threshold = "" if policy is None or policy.threshold is None else f"{policy.threshold:g}"
+    counted = np.where(np.isnan(result.indicator_points), 0.0,
+                       result.indicator_points).sum(axis=1) if len(result) else []
+    rows = []
     for i, subject in enumerate(result.subject_ids):
         group = int(result.groups[i])
+        total = float(result.total[i])
+        scored = total == total
+        counted_max = float(result.max_points[i])
         row = [subject, framework.groups[group] if group >= 0 else "",
-               format_fixed(result.total[i], d), bands[i], decisions[i],
-               int(result.rank[i]) or "", format_fixed(result.max_points[i], d),
-               framework.id, framework.version, result.policy_id or "",
-               result.on_date.isoformat()]
+               format_fixed(total, d), f"{framework.total:g}",
+               format_fixed(float(counted[i]), d) if scored else "",
+               format_fixed(counted_max, d),
+               "yes" if is_rescaled(framework, total if scored else None, counted_max) else "no",
+               bands[i], codes[i], labels[i], labels_en[i],
+               int(result.rank[i]) or "", framework.id, framework.version,
+               result.policy_id or "", threshold, result.on_date.isoformat()]
         row += [format_fixed(v, d) for v in result.area_points[i].tolist()]
         for points, sd in zip(result.indicator_points[i].tolist(),
                               result.indicator_sd[i].tolist(), strict=True):
@@ -264,14 +342,14 @@ def _csv_text(rows: list[list[Any]]) -> str:
     return buffer.getvalue()
 
 
-def write_result(result: BatchResult, path: Path) -> None:
+def write_result(result: DatedResults, path: Path) -> None:
     suffix = path.suffix.lower()
+    framework = result.framework
     if suffix == ".json":
         payload = {
-            "framework": {"id": result.framework_id, "version": result.framework_version,
-                          "fingerprint": result.framework.fingerprint},
-            "policy": result.policy_id,
-            "on_date": result.on_date.isoformat(),
+            "framework": {"id": framework.id, "version": framework.version,
+                          "fingerprint": framework.fingerprint, "scale_max": framework.total},
+            "evaluations": [_part_summary(framework, part) for part in result.parts],
             "results": [subject.to_dict() for subject in result.subjects()],
         }
         text = json.dumps(payload, ensure_ascii=False, indent=2)
@@ -284,7 +362,17 @@ def write_result(result: BatchResult, path: Path) -> None:
         _atomic_write(path, lambda f: f.write(text.encode("utf-8-sig")))
 
 
-def _breakdown(result: BatchResult) -> list[list[Any]]:
+def _part_summary(framework: Framework, part) -> dict[str, Any]:
+    policy = part.result.policy
+    return {"on_date": part.on_date.isoformat(), "subjects": len(part.rows),
+            "policy": None if policy is None else {
+                "id": policy.id, "threshold": policy.threshold, "below": policy.below,
+                "below_label": framework.decision_label(policy.below),
+                "otherwise": policy.otherwise,
+                "otherwise_label": framework.decision_label(policy.otherwise)}}
+
+
+def _breakdown(result: DatedResults) -> list[list[Any]]:
     rows: list[list[Any]] = [["subject", "indicator", "points", "max_points", "sd",
                               "ratings", "achievement_pct", "classification", "reason",
                               "status", "rule"]]
@@ -355,6 +443,8 @@ def template_rows(framework: Framework) -> list[list[Any]]:
         header.insert(header.index("target") + 1, "target_high")
     if framework.groups:
         header.insert(1, "group")
+    if framework.policies:  # the evaluation year selects the threshold policy in force
+        header.insert(1, "year")
     rows = [header]
     subjects = [("S001", 0), ("S002", 1)]
     last = framework.indicators[-1].code
@@ -415,6 +505,8 @@ def _guide(framework: Framework) -> list[list[Any]]:
         ["actual / target", "quantitative actual and target (empty target = framework's)"],
         ["not_applicable", "1 = leave the indicator out (it is never counted as zero)"],
         ["level / reason", "manual classification of a quantitative indicator, with reason"],
+        ["year / date", "evaluation year (or date YYYY-MM-DD) of the subject: selects the "
+                        "threshold policy in force; else give --on-date"],
     ]
     rows.append([])
     rows.append(["code", "name", "area", "kind", "points", "scale / direction", "target"])

@@ -75,9 +75,12 @@ def test_score_hand_worked_outsourcing_to_stdout(tmp_path, capsys):
                          "--on-date", "2023-01-01")
     assert code == 0, err
     rows = list(csv.DictReader(out.splitlines()))
-    assert [(r["subject"], r["total"], r["decision"], r["policy"]) for r in rows] == [
-        ("A", "81.00", "재계약 가능", "recontract-75"),
-        ("B", "64.00", "재계약 배제", "recontract-75")]
+    assert [(r["subject"], r["total"], r["decision"], r["decision_label"], r["policy"],
+             r["threshold"]) for r in rows] == [
+        ("A", "81.00", "eligible", "재계약 가능", "recontract-75", "75"),
+        ("B", "64.00", "exclude", "재계약 배제", "recontract-75", "75")]
+    assert rows[1]["decision_label_en"] == "Excluded from re-contract"
+    assert "policy recontract-75 (below 75: exclude 재계약 배제)" in err
 
 
 def test_framework_from_a_yaml_path(tmp_path, capsys):
@@ -113,7 +116,7 @@ def test_labels_korean_headers_and_cp949_are_accepted(tmp_path, capsys):
 def test_no_progress_bar_when_not_a_tty(tmp_path, capsys):
     path = write(tmp_path / "in.csv", HEADER + "A,C,,24,,,\nA,I,,40,,,\nA,S,,85,,,\n")
     code, _, err = run(capsys, "score", "-f", "seoul-outsourcing", "-i", path,
-                       "-o", tmp_path / "o.csv")
+                       "-o", tmp_path / "o.csv", "--on-date", "2023-01-01")
     assert code == 0 and "reading" not in err and "rows" not in err
 
 
@@ -270,7 +273,7 @@ def test_unknown_column(tmp_path, capsys):
 
 def test_missing_data_under_missing_error(tmp_path, capsys):
     path = write(tmp_path / "in.csv", HEADER + "A,C,,24,,,\nA,I,,40,,,\n")
-    fails(capsys, tmp_path, "-f", "seoul-outsourcing", "-i", path,
+    fails(capsys, tmp_path, "-f", "seoul-outsourcing", "-i", path, "--on-date", "2023-01-01",
           expect=["in.csv: subject 'A', indicator 'S'", "no usable data"])
 
 
@@ -302,3 +305,102 @@ def test_existing_output_is_left_untouched_on_error(tmp_path, capsys):
     code, _, _ = run(capsys, "score", "-f", "seoul-outsourcing", "-i", path, "-o", output)
     assert code == 2
     assert output.read_text(encoding="utf-8") == "previous results\n"
+
+
+# --------------------------------------------------------------------------- policy dates
+
+
+def test_policy_comes_from_the_year_of_each_subject(tmp_path, capsys):
+    # 70.00 published in 2020 is above the 60-point line of the time; in 2023 it is below 75.
+    path = write(tmp_path / "in.csv", "subject,year,indicator,value\n"
+                 "old,2020,T,70.00\nnew,2023,T,70.00\nolder,2019,T,59.99\n")
+    output = tmp_path / "out.csv"
+    code, _, err = run(capsys, "score", "-f", "seoul-outsourcing-published-total", "-i", path,
+                       "-o", output)
+    assert code == 0, err
+    rows = read_csv(output)
+    assert [(r["subject"], r["total"], r["decision"], r["policy"], r["threshold"],
+             r["on_date"]) for r in rows] == [
+        ("old", "70.00", "eligible", "recontract-60", "60", "2020-01-01"),
+        ("new", "70.00", "exclude", "recontract-75", "75", "2023-01-01"),
+        ("older", "59.99", "exclude", "recontract-60", "60", "2019-01-01")]
+    assert "1 subject(s) evaluated on 2020-01-01: policy recontract-60 (below 60" in err
+    assert "1 subject(s) evaluated on 2023-01-01: policy recontract-75 (below 75" in err
+
+
+def test_on_date_applies_to_subjects_without_their_own_year(tmp_path, capsys):
+    path = write(tmp_path / "in.csv", "subject,연도,indicator,value\n"
+                 "old,2020년,T,70\nnew,,T,70\n")
+    output = tmp_path / "out.json"
+    code, _, err = run(capsys, "score", "-f", "seoul-outsourcing-published-total", "-i", path,
+                       "-o", output, "--on-date", "2024-05-01")
+    assert code == 0, err
+    payload = json.loads(output.read_text(encoding="utf-8"))
+    assert [(r["subject_id"], r["decision"], r["policy_id"], r["policy_threshold"],
+             r["on_date"]) for r in payload["results"]] == [
+        ("old", "eligible", "recontract-60", 60, "2020-01-01"),
+        ("new", "exclude", "recontract-75", 75, "2024-05-01")]
+    assert [(e["on_date"], e["policy"]["id"]) for e in payload["evaluations"]] == [
+        ("2020-01-01", "recontract-60"), ("2024-05-01", "recontract-75")]
+
+
+def test_date_column_and_xlsx_date_cells(tmp_path, capsys):
+    import datetime as dt
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.title = "scores"
+    sheet.append(["subject", "date", "indicator", "value"])
+    sheet.append(["s", dt.datetime(2021, 6, 30), "T", 61])
+    path = tmp_path / "in.xlsx"
+    workbook.save(path)
+    code, out, err = run(capsys, "score", "-f", "seoul-outsourcing-published-total", "-i", path)
+    assert code == 0, err
+    row = next(csv.DictReader(out.splitlines()))
+    assert (row["on_date"], row["policy"], row["decision"]) == (
+        "2021-06-30", "recontract-60", "eligible")
+
+
+def test_no_date_under_dated_policies_exits_2(tmp_path, capsys):
+    path = write(tmp_path / "in.csv", GOOD)
+    fails(capsys, tmp_path, "-f", "seoul-outsourcing", "-i", path,
+          expect=["threshold policies", "recontract-60", "--on-date", "year"])
+
+
+def test_a_subject_has_one_year(tmp_path, capsys):
+    path = write(tmp_path / "in.csv", "subject,year,indicator,value\n"
+                 "A,2020,C,24\nA,,I,40\nA,2021,S,85\n")
+    fails(capsys, tmp_path, "-f", "seoul-outsourcing", "-i", path,
+          expect=["row 4, column 'year'", "2021 conflicts with 2020-01-01", "row 2"])
+    path = write(tmp_path / "in.csv", "subject,year,indicator,value\nA,20x0,C,24\n")
+    fails(capsys, tmp_path, "-f", "seoul-outsourcing", "-i", path,
+          expect=["row 2, column 'year'", "expected a year"])
+    path = write(tmp_path / "in.csv", "subject,year,date,indicator,value\n"
+                 "A,2020,2021-03-01,C,24\n")
+    fails(capsys, tmp_path, "-f", "seoul-outsourcing", "-i", path,
+          expect=["row 2, column 'date'", "not in year 2020"])
+
+
+def test_frameworks_without_policies_need_no_date(tmp_path, capsys):
+    path = write(tmp_path / "in.csv", "subject,indicator,value\nD,Q,70\n")
+    code, out, err = run(capsys, "score", "-f", "seoul-civic-platform-2018", "-i", path)
+    assert code == 2 and "no usable data" in err  # G1/G2 missing, not a date problem
+    assert "--on-date" not in err
+
+
+# --------------------------------------------------------------------------- rescaling
+
+
+def test_rescaled_totals_state_their_scale(tmp_path, capsys):
+    # The survey does not apply: 24 + 40.15 = 64.15 of 80 -> 80.19 of 100 (rescaled).
+    path = write(tmp_path / "in.csv", HEADER + "A,C,,24,,,\nA,I,,40.15,,,\nA,S,,,,,1\n"
+                 "B,C,,24,,,\nB,I,,40,,,\nB,S,,85,,,\n")
+    code, out, err = run(capsys, "score", "-f", "seoul-outsourcing", "-i", path,
+                         "--on-date", "2023-01-01")
+    assert code == 0, err
+    rows = list(csv.DictReader(out.splitlines()))
+    assert [(r["total"], r["scale_max"], r["counted_points"], r["counted_max"], r["rescaled"])
+            for r in rows] == [("80.19", "100", "64.15", "80.00", "yes"),
+                               ("81.00", "100", "81.00", "100.00", "no")]
+    assert "max_points" not in rows[0]
+    assert "1 total(s) rescaled to the 100-point scale" in err

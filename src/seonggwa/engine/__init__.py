@@ -14,8 +14,11 @@ Batch scoring (arrays; see seonggwa.engine.batch for shapes)
     score_batch(framework, batch, on_date=None, *, check=True) -> BatchResult
 Single subject (the batch call with one row)
     score_subject(framework, subject_id, ratings=..., actuals=..., ...) -> SubjectResult
+Subjects evaluated on different dates (each under the policy then in force)
+    score_by_date(framework, batch, dates, default=None) -> DatedResults
 Long-format rows (CSV/XLSX/database rows -> BatchInput)
     batch_from_rows(framework, rows, source=...) -> BatchInput
+    dated_batch_from_rows(framework, rows, source=...) -> (BatchInput, dates per subject)
 Building blocks
     round_half_up, round_half_up_array, achievement, classify,
     register_aggregation, get_aggregation, aggregation_names
@@ -25,7 +28,15 @@ Errors
 
 from .achievement import DIRECTIONS, achievement, classify
 from .aggregation import aggregation_names, get_aggregation, register_aggregation
-from .batch import STATUS_LABELS, BatchInput, BatchResult, ClassOverride, score_batch
+from .batch import (
+    STATUS_LABELS,
+    BatchInput,
+    BatchResult,
+    ClassOverride,
+    decide_totals,
+    score_batch,
+)
+from .dated import DatedPart, DatedResults, score_by_date, take_rows
 from .errors import FrameworkError, InputError, ScoringError, SeonggwaError
 from .framework import (
     KINDS,
@@ -39,7 +50,7 @@ from .framework import (
     framework_from_dict,
     load_framework,
 )
-from .longformat import COLUMNS, REQUIRED_COLUMNS, batch_from_rows
+from .longformat import COLUMNS, REQUIRED_COLUMNS, batch_from_rows, dated_batch_from_rows
 from .presets import list_presets, load_preset, resolve_framework
 from .rounding import format_fixed, round_half_up, round_half_up_array
 from .scales import Scale
@@ -58,6 +69,8 @@ __all__ = [
     "BatchResult",
     "ClassLevel",
     "ClassOverride",
+    "DatedPart",
+    "DatedResults",
     "DecisionDef",
     "Framework",
     "FrameworkError",
@@ -73,6 +86,8 @@ __all__ = [
     "aggregation_names",
     "batch_from_rows",
     "classify",
+    "decide_totals",
+    "dated_batch_from_rows",
     "format_fixed",
     "framework_from_dict",
     "get_aggregation",
@@ -84,5 +99,7 @@ __all__ = [
     "round_half_up",
     "round_half_up_array",
     "score_batch",
+    "score_by_date",
     "score_subject",
+    "take_rows",
 ]

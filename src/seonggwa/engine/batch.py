@@ -1363,3 +1363,22 @@ def _groups(framework: Framework, batch: BatchInput, n: int) -> np.ndarray:
         raise ScoringError(f"group index {groups[row]} is not one of the framework's groups "
                            f"{framework.groups}", str(batch.subject_ids[row]))
     return groups
+
+
+def decide_totals(framework: Framework, totals: np.ndarray, *, on_date: dt.date | None = None,
+                  policy=None) -> np.ndarray:
+    """Decisions for totals already computed (e.g. stored published totals), by the same
+    rule :func:`score_batch` applies: the band's decision, then the policy's threshold and
+    'otherwise'. ``totals`` are on the framework's scale; with ``decide_on: rounded`` they
+    are rounded half up first (a stored published total is unchanged by that).
+
+    ``policy``: a :class:`~seonggwa.engine.framework.Policy` to decide under instead of the
+    one in force on ``on_date`` (what-if). Returns int8 indices into
+    ``framework.decision_codes`` (0 = no decision).
+    """
+    totals = np.asarray(totals, dtype=np.float64)
+    basis = (round_half_up_array(totals, framework.decimals)
+             if framework.decide_on == "rounded" else totals)
+    if policy is None:
+        policy = framework.policy_for(on_date)
+    return _decisions(framework, policy, basis, band_indices(framework, basis))

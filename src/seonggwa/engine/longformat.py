@@ -14,19 +14,25 @@ target          no        quantitative target (empty = the framework's target)
 target_high     no        upper end of the target for direction: range
 not_applicable  no        1/true/yes/y/예/해당없음 = the indicator is left out (never zero)
 group           no        subject group (e.g. 시부/도부); the same on every row of a subject
+year            no        evaluation year (2020 = 1 January 2020): selects the threshold
+                          policy in force; the same on every row of a subject
+date            no        evaluation date YYYY-MM-DD, instead of (or agreeing with) year
 level           no        manual classification (달성/일부달성/미달성 or its code) ...
 reason          no        ... with its mandatory reason
 name, note      no        free text, ignored by scoring
 =============== ========= ==================================================================
 
 Korean headers are accepted too (대상, 지표, 평가위원, 값, 실적, 목표, 목표상한, 해당없음, 그룹,
-판정, 사유, 이름, 비고). Rows are given with their 1-based spreadsheet row numbers, so every
+연도, 평가연도, 기준일, 평가일, 판정, 사유, 이름, 비고). :func:`dated_batch_from_rows` also
+returns each subject's date (None when its rows give none); :func:`batch_from_rows`
+checks the year/date cells the same way and returns the batch only. Rows are given with their 1-based spreadsheet row numbers, so every
 :class:`InputError` names the row and column the user sees. Pure stdlib + numpy: the
 file formats themselves are read by the caller (CLI, Django import).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -39,16 +45,18 @@ from .batch import BatchInput, ClassOverride
 from .errors import InputError
 from .framework import Framework
 
-__all__ = ["COLUMNS", "REQUIRED_COLUMNS", "batch_from_rows", "canonical_header"]
+__all__ = ["COLUMNS", "REQUIRED_COLUMNS", "batch_from_rows", "canonical_header",
+           "dated_batch_from_rows"]
 
 COLUMNS = ("subject", "indicator", "evaluator", "value", "actual", "target", "target_high",
-           "not_applicable", "group", "level", "reason", "name", "note")
+           "not_applicable", "group", "year", "date", "level", "reason", "name", "note")
 REQUIRED_COLUMNS = ("subject", "indicator")
 ALIASES = {
     "대상": "subject", "평가대상": "subject", "지표": "indicator", "지표코드": "indicator",
     "평가위원": "evaluator", "위원": "evaluator", "값": "value", "점수": "value",
     "실적": "actual", "목표": "target", "목표상한": "target_high", "해당없음": "not_applicable",
-    "그룹": "group", "판정": "level", "사유": "reason", "이름": "name", "비고": "note",
+    "그룹": "group", "연도": "year", "평가연도": "year", "기준일": "date", "평가일": "date",
+    "판정": "level", "사유": "reason", "이름": "name", "비고": "note",
     "n/a": "not_applicable", "na": "not_applicable",
 }
 _TRUE = {"1", "true", "yes", "y", "예", "o", "해당없음", "n/a", "na", "x"}
@@ -89,6 +97,7 @@ class _Collector:
     quantities: dict[str, list[tuple[int, int, float]]]
     not_applicable: list[tuple[int, int]]
     overrides: list[ClassOverride]
+    dates: dict[int, tuple[dt.date, int, str]]  # row -> (date, row number, column)
 
 
 def batch_from_rows(
@@ -101,11 +110,22 @@ def batch_from_rows(
 
     Raises :class:`InputError` naming ``source``, the row and the column of the first
     problem: unknown indicator, value off the scale, non-numeric actual, duplicate row,
-    conflicting group, N/A row with data, no data rows at all.
+    conflicting group or date, N/A row with data, no data rows at all.
     """
+    return dated_batch_from_rows(framework, header, rows, source)[0]
+
+
+def dated_batch_from_rows(
+    framework: Framework,
+    header: Sequence[Any],
+    rows: Iterable[tuple[int, Sequence[Any]]],
+    source: str = "<input>",
+) -> tuple[BatchInput, tuple[dt.date | None, ...]]:
+    """:func:`batch_from_rows` and each subject's date from its ``year`` / ``date``
+    cells (a year is 1 January of that year; None = no date given for the subject)."""
     columns = canonical_header(header, source)
     state = _Collector({}, {}, [], {}, {}, {"actual": [], "target": [], "target_high": []},
-                       [], [])
+                       [], [], {})
     count = 0
     for number, cells in rows:
         record = _record(columns, cells)
@@ -116,7 +136,9 @@ def batch_from_rows(
     if count == 0:
         raise InputError("no data rows below the header", source)
     _check_groups_apply(framework, state, source)
-    return _assemble(framework, state)
+    dates = tuple(state.dates[row][0] if row in state.dates else None
+                  for row in range(len(state.subjects)))
+    return _assemble(framework, state), dates
 
 
 def _check_groups_apply(framework: Framework, state: _Collector, source: str) -> None:
@@ -164,6 +186,7 @@ def _read_row(framework: Framework, state: _Collector, record: dict[str, str], n
     ind = framework.indicators[column]
     row = state.subjects.setdefault(subject_id, len(state.subjects))
     _read_group(framework, state, row, record.get("group", ""), number, source)
+    _read_date(state, row, record, number, fail)
     evaluator = record.get("evaluator", "") if ind.uses_panel else ""
     key = (row, column, evaluator)
     if key in state.seen:
@@ -204,6 +227,35 @@ def _read_group(framework: Framework, state: _Collector, row: int, group: str, n
     if previous[0] != group:
         raise InputError(f"group '{group}' conflicts with '{previous[0]}' given for the same "
                          f"subject in row {previous[1]}", source, number, "group")
+
+
+def _read_date(state: _Collector, row: int, record: dict[str, str], number: int,
+               fail) -> None:
+    year_text, date_text = record.get("year", ""), record.get("date", "")
+    if not year_text and not date_text:
+        return
+    when, column = None, "year"
+    if year_text:
+        year = year_text.removesuffix("년도").removesuffix("년").strip()  # 2020년, 2020년도
+        if not re.fullmatch(r"\d{4}", year) or not 1900 <= int(year) <= 2999:
+            raise fail("year", f"expected a year such as 2020, got '{year_text}'")
+        when = dt.date(int(year), 1, 1)
+    if date_text:
+        # A spreadsheet date cell reads as '2020-06-01 00:00:00': the day is what counts.
+        text = date_text[:10] if date_text[10:11] in (" ", "T") else date_text
+        try:
+            day = dt.date.fromisoformat(text)
+        except ValueError:
+            raise fail("date", f"expected a date YYYY-MM-DD, got '{date_text}'") from None
+        if when is not None and day.year != when.year:
+            raise fail("date", f"date {day.isoformat()} is not in year {when.year} given in "
+                               "the same row")
+        when, column = day, "date"
+    previous = state.dates.setdefault(row, (when, number, column))
+    if previous[0] != when:
+        raise fail(column, f"{column} {when.isoformat() if column == 'date' else when.year} "
+                           f"conflicts with {previous[0].isoformat()} given for the same "
+                           f"subject in row {previous[1]}")
 
 
 def _number(text: str, column: str, fail) -> float:
