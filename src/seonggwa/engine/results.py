@@ -23,14 +23,15 @@ import datetime as dt
 import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from .rounding import format_fixed
 
-if TYPE_CHECKING:  # pragma: no cover
-    from .batch import BatchResult
+# A seonggwa.engine.batch.BatchResult; not imported, even for type checking, so this
+# module stays below batch in the engine's import graph (no cycle).
+BatchResult = Any
 
 __all__ = ["STATUS_LABELS", "AreaResult", "IndicatorResult", "SubjectResult",
            "subject_result"]
