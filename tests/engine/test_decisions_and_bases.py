@@ -209,3 +209,19 @@ def test_rescaled_total_states_its_scale():
                           on_date=DAY)
     assert (whole.counted_max, whole.rescaled) == (100, False)
     assert whole.explain().splitlines()[0].startswith("svc: 81.00 of 100, decision")
+
+
+def test_decide_totals_matches_score_batch():
+    from seonggwa.engine import decide_totals
+
+    framework = load_preset("seoul-outsourcing-published-total")
+    totals = [70.0, 74.995, 74.99, 59.99]
+    codes = [framework.decision_codes[i]
+             for i in decide_totals(framework, totals, on_date=DAY).tolist()]
+    assert codes == ["exclude", "eligible", "exclude", "exclude"]
+    old = decide_totals(framework, totals, on_date=dt.date(2020, 1, 1))
+    assert [framework.decision_codes[i] for i in old.tolist()] == [
+        "eligible", "eligible", "eligible", "exclude"]
+    values = np.array(totals)[:, None, None]
+    scored = score_batch(framework, BatchInput(["a", "b", "c", "d"], values), DAY)
+    assert scored.decision_codes() == codes

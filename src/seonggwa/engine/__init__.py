@@ -12,6 +12,7 @@ Batch scoring (arrays; see seonggwa.engine.batch for shapes)
     BatchInput(subject_ids, ratings=[n,kp,p] (compact: panel indicators only, e.g. uint8),
                no_rating=0, actuals=[n,kq], targets=[n,kq], ...)   same results, faster
     score_batch(framework, batch, on_date=None, *, check=True) -> BatchResult
+    decide_totals(framework, totals, *, on_date=None, policy=None) -> int8 decision indices
 Single subject (the batch call with one row)
     score_subject(framework, subject_id, ratings=..., actuals=..., ...) -> SubjectResult
 Subjects evaluated on different dates (each under the policy then in force)
@@ -88,6 +89,7 @@ __all__ = [
     "classify",
     "decide_totals",
     "dated_batch_from_rows",
+    "decide_totals",
     "format_fixed",
     "framework_from_dict",
     "get_aggregation",

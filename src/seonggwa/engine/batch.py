@@ -82,6 +82,7 @@ __all__ = [
     "BatchResult",
     "ClassOverride",
     "band_indices",
+    "decide_totals",
     "score_batch",
 ]
 
