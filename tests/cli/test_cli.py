@@ -77,7 +77,7 @@ def test_score_hand_worked_outsourcing_to_stdout(tmp_path, capsys):
     rows = list(csv.DictReader(out.splitlines()))
     assert [(r["subject"], r["total"], r["decision"], r["decision_label"], r["policy"],
              r["threshold"]) for r in rows] == [
-        ("A", "81.00", "eligible", "재계약 가능", "recontract-75", "75"),
+        ("A", "81.00", "eligible", "재계약 심의 가능", "recontract-75", "75"),
         ("B", "64.00", "exclude", "재계약 배제", "recontract-75", "75")]
     assert rows[1]["decision_label_en"] == "Excluded from re-contract"
     assert "policy recontract-75 (below 75: exclude 재계약 배제)" in err

@@ -79,7 +79,7 @@ def test_outsourcing_hand_worked():
     assert result.total_rounded == 81.00
     assert (result.policy_id, result.decision) == ("recontract-75", "eligible")
     assert (result.decision_label, result.decision_label_en) == (
-        "재계약 가능", "Eligible for re-contract")
+        "재계약 심의 가능", "Eligible for re-contract review")
 
 
 def test_outsourcing_threshold_depends_on_the_policy_date():

@@ -40,3 +40,20 @@ def workbook(**sheets) -> bytes:
         for row in rows:
             ws.append(row)
     return workbook_bytes(wb)
+
+
+def legacy_result(svc: Service, rnd, score: str, *, status="published"):
+    """A result written directly, as a row migrated from an old system would be (no
+    decision: the workflow refuses to decide a year without a threshold policy)."""
+    from decimal import Decimal
+
+    from seonggwa.evaluations.domain.frameworks import OUTSOURCING_TOTALS_PRESET, preset_version
+    from seonggwa.evaluations.domain.subjects import subject_for_service
+    from seonggwa.evaluations.models import Result
+
+    value = Decimal(score)
+    return Result.objects.create(
+        service=svc, round=rnd, score=value, raw_total=value, scale_max=Decimal(100),
+        counted_max=Decimal(100), service_name=svc.name, department=svc.department,
+        status=status, subject=subject_for_service(svc),
+        framework_version=preset_version(OUTSOURCING_TOTALS_PRESET))

@@ -8,7 +8,8 @@ from django.core.management import call_command
 from seonggwa.core.formatting import round_half_up
 from seonggwa.core.models import AuditEvent
 from seonggwa.data.seoul import reader as seoul_data
-from seonggwa.evaluations.domain import policy, statistics
+from seonggwa.evaluations.domain import decisions as policy
+from seonggwa.evaluations.domain import statistics
 from seonggwa.evaluations.domain.seoul import SeoulLoadError, load_seoul, parse_period
 from seonggwa.evaluations.models import Narrative, PublishedSummary, Result, Round, Status
 from seonggwa.registry.models import MatchKind, Organisation, Service
@@ -177,9 +178,9 @@ def test_round_periods_are_read_as_printed(text, year, start, end):
 def test_policy_in_force_by_date():
     import datetime as dt
 
-    assert policy.policy_for_year(2018).threshold == 60
-    assert policy.policy_for_year(2021).threshold == 60
-    assert policy.policy_in_force(dt.date(2021, 12, 31)).threshold == 60
-    assert policy.policy_in_force(dt.date(2022, 1, 1)).threshold == 75
-    p75 = policy.policy_for_year(2023)
+    assert policy.policy_for_year_or_none(2018).threshold == 60
+    assert policy.policy_for_year_or_none(2021).threshold == 60
+    assert policy.policy_in_force_or_none(dt.date(2021, 12, 31)).threshold == 60
+    assert policy.policy_in_force_or_none(dt.date(2022, 1, 1)).threshold == 75
+    p75 = policy.policy_for_year_or_none(2023)
     assert p75.decide("74.99").excluded and not p75.decide("75.00").excluded

@@ -7,10 +7,11 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from evaluations.factories import contract, draft_round, service
-from seonggwa.evaluations.domain import policy, statistics, workflow
+from evaluations.factories import contract, draft_round, legacy_result, service
+from seonggwa.evaluations.domain import decisions as policy
+from seonggwa.evaluations.domain import statistics, workflow
 from seonggwa.evaluations.domain.recontract import decision_sheet
-from seonggwa.evaluations.models import EvaluationYear, Result, Round, Status
+from seonggwa.evaluations.models import EvaluationYear, Result, Round
 
 pytestmark = pytest.mark.django_db
 
@@ -62,15 +63,13 @@ def test_batched_figures_are_the_published_ones(seoul):
     assert pooled == sum(rows, Decimal(0)) / len(rows)
 
 
-def test_policy_for_a_year_before_the_first_policy_is_a_clear_domain_error():
-    with pytest.raises(policy.NoPolicyInForce) as caught:
-        policy.policy_for_year(1999)
-    assert isinstance(caught.value, LookupError)
-    assert str(caught.value) == ("1999-01-01에 시행 중인 재계약 기준 정책이 없습니다 "
-                                 "(가장 이른 정책은 2018-01-01부터 시행).")
+def test_policy_for_a_year_before_the_first_policy_is_a_clear_message():
+    assert policy.no_policy_message(dt.date(1999, 1, 1)) == (
+        "1999-01-01에 시행 중인 재계약 기준 정책이 없습니다 "
+        "(가장 이른 정책은 2018-01-01부터 시행).")
     with translation.override("en"):
-        assert "No re-contract threshold policy was in force on 1999-01-01" in str(
-            policy.NoPolicyInForce(dt.date(1999, 1, 1), dt.date(2000, 1, 1)))
+        assert "No re-contract threshold policy was in force on 1999-01-01" in (
+            policy.no_policy_message(dt.date(1999, 1, 1)))
     assert policy.policy_for_year_or_none(1999) is None
     assert policy.policy_for_year_or_none(2018).threshold == 60
 
@@ -82,8 +81,7 @@ def test_statistics_and_decisions_of_a_year_without_policy(db):
         workflow.record_result(service=svc, round=rnd, score="55")
     assert not Result.objects.exists()
     # a row that came from elsewhere (e.g. a legacy system), written directly
-    Result.objects.create(service=svc, round=rnd, score=Decimal("55"), service_name="x",
-                          department=svc.department, status=Status.PUBLISHED)
+    legacy_result(svc, rnd, "55")
     stats = statistics.year_statistics(1999)
     assert (stats.evaluated, stats.average, stats.threshold, stats.below_count,
             stats.policy_id) == (1, Decimal("55"), None, None, "")

@@ -26,7 +26,9 @@ def result(officer):
 
 def test_a_result_is_decided_by_the_policy_in_force_and_audited(result, officer):
     assert result.policy_id == "recontract-75"
-    assert result.decision_code == "exclude" and result.decision_label == "재계약 배제"
+    assert result.decision_code == "exclude" and result.decision.label == "재계약 배제"
+    assert result.framework_version.version == "published-total"
+    assert result.scale_max == 100 and result.counted_max == 100
     assert result.status == Status.DRAFT
     event = AuditEvent.objects.for_object(result).get(action="result.create")
     assert event.actor == officer and event.after["score"] == "74.99"
@@ -39,9 +41,9 @@ def test_scores_outside_0_100_or_not_numbers_are_refused(bad):
     assert Result.objects.count() == 0
 
 
-def test_the_database_also_refuses_a_score_above_100(result):
+def test_the_database_also_refuses_a_negative_score(result):
     with pytest.raises(IntegrityError), transaction.atomic():
-        Result.objects.filter(pk=result.pk).update(score=Decimal("100.5"))
+        Result.objects.filter(pk=result.pk).update(score=Decimal("-0.5"))
 
 
 def test_a_second_result_for_the_same_service_and_round_is_refused(result):
@@ -53,7 +55,7 @@ def test_a_finalised_result_is_never_silently_changed(result, officer):
     workflow.finalise_result(result, officer)
     with pytest.raises(WorkflowError, match="확정"):
         workflow.record_result(service=result.service, round=result.round, score="90")
-    with pytest.raises(WorkflowError, match="amend_result"):
+    with pytest.raises(WorkflowError, match="결과 정정"):
         workflow.update_result(result, score="90")
     result.refresh_from_db()
     assert result.score == Decimal("74.99")

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from decimal import Decimal
 
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
+from evaluations.factories import legacy_result
 
+from seonggwa.access.policy import visible_services
 from seonggwa.accounts.models import Role
 from seonggwa.core.models import AuditEvent
 from seonggwa.evaluations.domain import workflow
@@ -26,7 +27,6 @@ from seonggwa.evaluations.models import (
     Status,
 )
 from seonggwa.registry.models import Organisation, Service
-from seonggwa.registry.rules import visible_services
 
 from .test_office_pages import SERVICE_A, SERVICE_B, SeoulOfficeTestCase, make_user
 
@@ -264,9 +264,7 @@ class NoPolicyYearTests(SeoulOfficeTestCase):
                                       "기준 정책이 없습니다"):
             workflow.record_result(service=self.service_a,
                                    round=Round.objects.create(year=ey, number=2), score="70")
-        Result.objects.create(service=self.service_a, round=rnd, score=Decimal("55"),
-                              service_name=self.service_a.name,
-                              department=self.service_a.department, status=Status.PUBLISHED)
+        legacy_result(self.service_a, rnd, "55")
         self.login(self.officer)
         response = self.client.get(reverse("office:dashboard"), {"year": 1999})
         self.assertEqual(response.status_code, 200)

@@ -56,3 +56,18 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, (str, int, float, bool)):
         return value
     return str(value)
+
+
+def record_many(events: list[tuple[str, models.Model, dict | None, dict | None]], *,
+                actor=None, actor_label: str = "", reason: str = "") -> int:
+    """Append one audit event per ``(action, obj, before, after)`` in one bulk insert —
+    for loaders, generators and imports that change thousands of rows at once."""
+    user, label = resolve_actor(actor, actor_label)
+    AuditEvent.objects.bulk_create([
+        AuditEvent(actor=user, actor_label=label, action=action,
+                   object_type=obj._meta.label_lower, object_id=str(obj.pk),
+                   object_repr=str(obj)[:300], before=_jsonable(before),
+                   after=_jsonable(after), reason=reason)
+        for action, obj, before, after in events
+    ], batch_size=2000)
+    return len(events)

@@ -11,7 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from seonggwa.evaluations.domain import policy as policies
+from seonggwa.evaluations.domain import decisions as policies
 from seonggwa.evaluations.models import DueAdjustment, FollowUpStatus
 from seonggwa.registry.models import ContractPeriod, FigureKind, Organisation
 

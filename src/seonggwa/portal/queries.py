@@ -23,7 +23,7 @@ RESULT_SORTER = Sorter(
 
 def published_results():
     """What the public may see (SPEC §3: results are published on the disclosure portal)."""
-    return (Result.objects.published().filter(round__status=Status.PUBLISHED)
+    return (Result.objects.outsourcing().published().filter(round__status=Status.PUBLISHED)
             .select_related("service", "department", "round", "round__year"))
 
 

@@ -50,9 +50,7 @@ def _results_context(request, *, fixed_year: int | None = None) -> dict:
     sort = RESULT_SORTER.parse(request.GET.get("sort"))
     qs = RESULT_SORTER.apply(qs, sort)
     page = paginate(request, qs)
-    for row in page.object_list:
-        row.decision_display = presentation.decision_label(row.decision_code,
-                                                           row.decision_label)
+    presentation.label_decisions(page.object_list)
     return {"form": form, "page": page, "sort": sort, "count": page.paginator.count,
             "years": years}
 
@@ -88,8 +86,7 @@ def service_detail(request, key: str):
                                                           "round__number"))
     if not results and not narratives:
         raise Http404(_("공개된 결과가 없는 사무입니다."))
-    for r in results:
-        r.decision_display = presentation.decision_label(r.decision_code, r.decision_label)
+    presentation.label_decisions(results)
     chart = None
     if results:
         chart = presentation.score_history_chart(

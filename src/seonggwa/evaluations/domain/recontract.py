@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from seonggwa.evaluations.domain import policy as policies
+from seonggwa.evaluations.domain import decisions as policies
 from seonggwa.evaluations.models import ItemKind, Narrative, NarrativeItem, Result
 from seonggwa.registry.models import (
     AuditResult,
@@ -95,10 +95,10 @@ def council_consent_check(service: Service, recontract_date: dt.date | None, *,
 class DecisionSheet:
     service: Service
     latest_result: Result | None
-    decided_policy: policies.ThresholdPolicy | None  # the policy stored on the result
-    decided: policies.Decision | None
-    policy_now: policies.ThresholdPolicy | None  # in force on the re-contract date
-    decision_now: policies.Decision | None
+    decided_policy: policies.PolicyView | None  # the policy stored on the result
+    decided: policies.DecisionView | None  # the decision stored on the result
+    policy_now: policies.PolicyView | None  # in force on the re-contract date
+    decision_now: policies.DecisionView | None  # the engine's decision under it
     contract: ContractPeriod | None
     recontract_date: dt.date | None
     inspection_findings: list[InspectionFinding] = field(default_factory=list)
@@ -115,13 +115,9 @@ class DecisionSheet:
                     and self.decided_policy.id != self.policy_now.id)
 
 
-def _earliest_policy_date() -> dt.date | None:
-    known = policies.policies()
-    return known[0].effective_from if known else None
-
-
 def latest_result(service: Service) -> Result | None:
-    return (Result.objects.filter(service=service).select_related("round__year")
+    return (Result.objects.outsourcing().filter(service=service)
+            .select_related("round__year", "framework_version")
             .order_by("-round__year__year", "-round__number").first())
 
 
@@ -135,18 +131,21 @@ def decision_sheet(service: Service, *, recontract_date: dt.date | None = None,
     result = latest_result(service)
     sheet = DecisionSheet(service, result, None, None, None, None, contract, recontract_date)
     if result is not None:
+        framework = result.framework
         try:
-            sheet.decided_policy = policies.get_policy(result.policy_id)
-            sheet.decided = sheet.decided_policy.decide(result.score)
+            sheet.decided_policy = policies.get_policy(result.policy_id, framework)
         except KeyError:
             sheet.notes.append(_("결과에 기록된 정책 %(policy)r을 찾을 수 없습니다.")
                                % {"policy": result.policy_id})
+        if result.decision_code:
+            sheet.decided = policies.decision_view(framework, result.decision_code,
+                                                   policy_id=result.policy_id)
         on = recontract_date or dt.date.today()
-        sheet.policy_now = policies.policy_in_force_or_none(on)
+        sheet.policy_now = policies.policy_in_force_or_none(on, framework)
         if sheet.policy_now is not None:
             sheet.decision_now = sheet.policy_now.decide(result.score)
         else:  # before the earliest policy: no decision, said so (never an error)
-            sheet.notes.append(str(policies.NoPolicyInForce(on, _earliest_policy_date())))
+            sheet.notes.append(policies.no_policy_message(on, framework))
         if sheet.policy_changed:
             sheet.notes.append(
                 _("평가 당시 정책(%(then)s)과 재계약일 기준 정책(%(now)s)이 다릅니다.")

@@ -33,11 +33,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.utils import timezone
 
 from seonggwa.core.audit import record
 from seonggwa.data.seoul import reader as seoul_data
-from seonggwa.evaluations.domain import policy as policies
+from seonggwa.evaluations.domain import workflow
 from seonggwa.evaluations.models import (
     EvaluationYear,
     FollowUpStatus,
@@ -66,6 +65,9 @@ C = OrganisationKind.CONTRACTOR
 INST = OrganisationKind.INSTITUTION
 
 # Year of the source document, for quoted figures whose period names no year.
+# The outsourcing framework's decision code for "excluded from re-contract".
+EXCLUDE = "exclude"
+
 SOURCE_YEARS = {"000": 2022, "001": 2023, "002": 2020, "003": 2018, "004": 2022}
 
 
@@ -260,7 +262,8 @@ def _load_cycles(results, narratives, summaries, orgs, report) -> dict:
     round_summary = {(s.year, s.round): s for s in summaries if s.round is not None}
     needed = result_rounds | {(n.year, n.round) for n in narratives} | set(round_summary)
     rounds = {(r.year.year, r.number): r for r in
-              Round.objects.filter(year__year__in=years_needed).select_related("year")}
+              Round.objects.outsourcing().filter(year__year__in=years_needed)
+              .select_related("year")}
     new_rounds = []
     for y, n in sorted(needed - set(rounds)):
         s = round_summary.get((y, n))
@@ -277,7 +280,8 @@ def _load_cycles(results, narratives, summaries, orgs, report) -> dict:
     Round.objects.bulk_create(new_rounds)
     report.created["rounds"] += len(new_rounds)
     rounds = {(r.year.year, r.number): r for r in
-              Round.objects.filter(year__year__in=years_needed).select_related("year")}
+              Round.objects.outsourcing().filter(year__year__in=years_needed)
+              .select_related("year")}
 
     # institutions: the year's (2018–2020) or the round's (2022, 2023)
     through_y = EvaluationYear.institutions.through
@@ -336,48 +340,39 @@ def _load_cycles(results, narratives, summaries, orgs, report) -> dict:
 
 
 def _load_results(results, links, services, rounds, orgs, report) -> None:
+    """Every published row through the one write path (``workflow.record_results``): the
+    total becomes the institution's direct-points input of the published-total framework
+    version and the engine decides it; the printed remark must agree with the decision."""
     occ = _occurrence(links)
     have = set(Result.objects.values_list("service_id", "round_id"))
-    now = timezone.now()
-    new: list[tuple[Result, list[Organisation]]] = []
-    mismatches = []
+    by_round: dict[Round, list[workflow.PublishedTotal]] = defaultdict(list)
     for r in results:
         svc = services[occ[("result", r.year, r.seq)].service_key]
         rnd = rounds[(r.year, r.round)]
         if (svc.pk, rnd.pk) in have:
             continue
-        policy = policies.policy_for_round(rnd)
-        decision = policy.decide(r.score)
-        printed_excluded = r.remark == seoul_data.EXCLUDED_REMARK
-        if printed_excluded != decision.excluded:
-            mismatches.append(f"{r.year} 연번 {r.seq} {r.service_name}: 비고 '{r.remark}' vs "
-                              f"{policy.id} 판정 {decision.code} ({r.score})")
-        res = Result(
-            service=svc, round=rnd, seq=r.seq, service_name=r.service_name,
+        by_round[rnd].append(workflow.PublishedTotal(
+            service=svc, score=r.score, seq=r.seq, service_name=r.service_name,
             department=orgs[(D, r.department)], contractor_name=r.contractor,
-            score=r.score, remark=r.remark, status=Status.PUBLISHED,
-            framework_id=policies.FRAMEWORK_ID,
-            framework_version=policies.framework_version_for_year(r.year),
-            policy_id=policy.id, decision_code=decision.code,
-            decision_label=decision.label_ko, decided_at=now,
-        )
-        new.append((res, [orgs[(C, m)] for m in r.contractor_members if _stated(m)]))
+            contractors=[orgs[(C, m)] for m in r.contractor_members if _stated(m)],
+            remark=r.remark))
+    mismatches = []
+    for rnd, rows in by_round.items():
+        stored = workflow.record_results(rnd, rows, status=Status.PUBLISHED,
+                                         actor_label=ACTOR_LABEL,
+                                         reason="서울시 공개자료 적재 (data/seoul)")
+        for row, res in zip(rows, stored, strict=True):
+            printed_excluded = row.remark == seoul_data.EXCLUDED_REMARK
+            if printed_excluded != (res.decision_code == EXCLUDE):
+                mismatches.append(f"{rnd} 연번 {row.seq} {row.service_name}: 비고 "
+                                  f"'{row.remark}' vs {res.policy_id} 판정 "
+                                  f"{res.decision_code} ({res.score})")
+        report.created["results"] += len(stored)
+        record("round.load", rnd, after={"results": len(stored), "status": rnd.status},
+               actor_label=ACTOR_LABEL, reason="서울시 공개자료 적재 (data/seoul)")
     if mismatches:
         raise SeoulLoadError("printed remark and policy decision disagree: "
                              + "; ".join(mismatches))
-    Result.objects.bulk_create([res for res, _ in new])
-    through = Result.contractors.through
-    through.objects.bulk_create([
-        through(result_id=res.pk, organisation_id=org.pk)
-        for res, members in new for org in dict.fromkeys(members)
-    ])
-    report.created["results"] += len(new)
-    by_round = defaultdict(int)
-    for res, _ in new:
-        by_round[res.round] += 1
-    for rnd, n in by_round.items():
-        record("round.load", rnd, after={"results": n, "status": rnd.status},
-               actor_label=ACTOR_LABEL, reason="서울시 공개자료 적재 (data/seoul)")
 
 
 def _check_exclusions(exclusions, rounds, services, links, report) -> None:
@@ -394,14 +389,13 @@ def _check_exclusions(exclusions, rounds, services, links, report) -> None:
             problems.append(f"{ex.service_name}: no result loaded")
             continue
         listed.add(res.pk)
-        policy = policies.get_policy(res.policy_id)
         if res.score != ex.score:
             problems.append(f"{ex.service_name}: score {ex.score} vs row {res.score}")
-        if not res.score < policy.threshold or res.decision_code != policies.EXCLUDE:
-            problems.append(f"{ex.service_name}: {res.score} not excluded by {policy.id}")
+        if res.decision_code != EXCLUDE:
+            problems.append(f"{ex.service_name}: {res.score} not excluded by {res.policy_id}")
         report.exclusions_checked += 1
     years = {ex.year for ex in exclusions}
-    stray = (Result.objects.filter(round__year__year__in=years, decision_code=policies.EXCLUDE)
+    stray = (Result.objects.filter(round__year__year__in=years, decision_code=EXCLUDE)
              .exclude(pk__in=listed))
     for res in stray:
         problems.append(f"{res}: excluded by policy but not in the exclusion table")

@@ -29,7 +29,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
 
 from seonggwa.core.formatting import format_percent, format_score, round_half_up
-from seonggwa.evaluations.domain import policy as policies
+from seonggwa.evaluations.domain import decisions as policies
 from seonggwa.evaluations.models import EvaluationYear, PublishedSummary, Result, Round
 
 RECOMPUTED = "recomputed"
@@ -80,7 +80,7 @@ class PeriodStatistics:
 
 
 def _base(results: QuerySet | None) -> QuerySet:
-    return Result.objects.all() if results is None else results
+    return Result.objects.outsourcing() if results is None else results
 
 
 def _mean(values: list[Decimal]) -> Decimal | None:
@@ -111,7 +111,8 @@ class StatisticsData:
         self.years = {ey.year: ey for ey in
                       EvaluationYear.objects.prefetch_related("institutions")}
         self.rounds: dict[tuple[int, int | None], Round] = {}
-        for rnd in (Round.objects.select_related("year").prefetch_related("institutions")
+        for rnd in (Round.objects.outsourcing().select_related("year", "framework_version")
+                    .prefetch_related("institutions")
                     .order_by("year__year", "number", "pk")):
             self.rounds.setdefault((rnd.year.year, rnd.number), rnd)
         # oldest first, a year's own summary (round null) before its rounds' (the same

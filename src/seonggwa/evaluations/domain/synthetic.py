@@ -17,12 +17,11 @@ from decimal import Decimal
 
 import numpy as np
 from django.db import transaction
-from django.utils import timezone
 
 from seonggwa.core.audit import record
-from seonggwa.evaluations.domain import policy as policies
+from seonggwa.evaluations.domain import workflow
 from seonggwa.evaluations.domain.due import round_for_end
-from seonggwa.evaluations.models import EvaluationYear, Result, Round, Status
+from seonggwa.evaluations.models import Rating, Result, Round, Status, Subject, SubjectKind
 from seonggwa.registry.models import ContractPeriod, Organisation, OrganisationKind, Service
 
 PREFIX = "gen-"
@@ -46,7 +45,10 @@ def generate_registry(services: int, years: tuple[int, int] = (2018, 2023), *, s
             "--allow-mixed를 주십시오.")
     rng = np.random.default_rng(seed)
     # clear earlier generated data
-    Result.objects.filter(service__key__startswith=PREFIX).delete()
+    generated = Subject.objects.filter(kind=SubjectKind.SERVICE, key__startswith=PREFIX)
+    Rating.objects.filter(subject__in=generated).delete()
+    Result.objects.filter(subject__in=generated).delete()
+    generated.delete()
     ContractPeriod.objects.filter(service__key__startswith=PREFIX).delete()
     Service.objects.filter(key__startswith=PREFIX).delete()
 
@@ -92,36 +94,28 @@ def generate_registry(services: int, years: tuple[int, int] = (2018, 2023), *, s
 
     round_map: dict[tuple[int, int], Round] = {}
     for y in range(first, last + 1):
-        ey, _ = EvaluationYear.objects.get_or_create(year=y)
         for n in (1, 2, 3):
-            rnd, _ = Round.objects.get_or_create(
-                year=ey, number=n, defaults={"status": Status.PUBLISHED,
-                                             "start": dt.date(y, (n - 1) * 4 + 1, 1)})
-            round_map[(y, n)] = rnd
-    now = timezone.now()
-    results, res_members = [], []
+            round_map[(y, n)] = workflow.open_round(
+                y, n, start=dt.date(y, (n - 1) * 4 + 1, 1), actor_label="generate_registry")
     scores = np.clip(rng.normal(80, 7, size=len(periods)), 40, 99).round(2)
+    by_round: dict[Round, list[workflow.PublishedTotal]] = {}
     for i, (p, who) in enumerate(zip(periods, members, strict=True)):
         if not (first <= p.end.year <= last) or p.service.has_statutory_evaluation:
             continue
         rnd = round_map[(p.end.year, round_for_end(p.end) or 3)]
-        policy = policies.policy_for_round(rnd)
-        score = Decimal(f"{scores[i]:.2f}")
-        decision = policy.decide(score)
-        results.append(Result(
-            service=p.service, round=rnd, service_name=p.service.name,
-            department=p.service.department, contractor_name=who.name, score=score,
-            status=Status.PUBLISHED, framework_id=policies.FRAMEWORK_ID,
-            framework_version=str(p.end.year), policy_id=policy.id,
-            decision_code=decision.code, decision_label=decision.label_ko, decided_at=now))
-        res_members.append(who)
-    Result.objects.bulk_create(results, batch_size=2000)
-    rthrough = Result.contractors.through
-    rthrough.objects.bulk_create([rthrough(result_id=r.pk, organisation_id=o.pk)
-                                  for r, o in zip(results, res_members, strict=True)],
-                                 batch_size=5000)
+        by_round.setdefault(rnd, []).append(workflow.PublishedTotal(
+            service=p.service, score=Decimal(f"{scores[i]:.2f}"), contractors=[who]))
+    results = 0
+    for rnd, rows in by_round.items():
+        if rnd.status != Status.DRAFT:  # an earlier run published it: add as published
+            results += len(workflow.record_results(rnd, rows, status=Status.PUBLISHED,
+                                                   actor_label="generate_registry"))
+            continue
+        results += len(workflow.record_results(rnd, rows, actor_label="generate_registry"))
+        workflow.finalise_round(rnd, actor_label="generate_registry")
+        workflow.publish_round(rnd, actor_label="generate_registry")
     summary = {"services": len(svc_objs), "contract_periods": len(periods),
-               "results": len(results), "seconds": round(time.perf_counter() - started, 2)}
+               "results": results, "seconds": round(time.perf_counter() - started, 2)}
     if svc_objs:
         record("registry.generate", svc_objs[0], after=summary, actor_label="generate_registry")
     return summary

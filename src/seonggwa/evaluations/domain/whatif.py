@@ -1,8 +1,9 @@
 """What-if: re-decide stored results under another threshold or policy, without
-changing anything (SPEC §3; issue #3 item 7).
+changing anything (SPEC §3; issue #3 item 7). The decisions are the engine's
+(:func:`seonggwa.engine.decide_totals`) under the framework's decision rule.
 
 "Which 2018–2020 services would a 75-point line have excluded?" →
-``what_if(75, years=range(2018, 2021))``. The comparison is one vectorised numpy step
+``what_if(75, years=range(2018, 2021))``. The comparison is one vectorised engine call
 over the whole history (tens of thousands of results in milliseconds); the only real
 cost is reading ``(id, score, decision)`` rows from the database.
 """
@@ -15,7 +16,7 @@ from decimal import Decimal
 import numpy as np
 from django.db.models import QuerySet
 
-from seonggwa.evaluations.domain import policy as policies
+from seonggwa.evaluations.domain import decisions as policies
 from seonggwa.evaluations.models import Result
 
 
@@ -23,7 +24,7 @@ from seonggwa.evaluations.models import Result
 class WhatIf:
     """Old (stored) vs new decisions, as arrays aligned by position."""
 
-    policy: policies.ThresholdPolicy
+    policy: policies.PolicyView
     result_ids: np.ndarray
     service_ids: np.ndarray
     years: np.ndarray
@@ -81,7 +82,14 @@ class WhatIf:
         return out
 
 
-def what_if(threshold=None, *, policy: policies.ThresholdPolicy | str | None = None,
+def _excluded(policy: policies.PolicyView, scores: np.ndarray) -> np.ndarray:
+    """The engine's decisions under ``policy``, as "excluded" flags."""
+    index = policies.decide_array(policy.framework, scores, policy=policy)
+    exclude = policy.framework.decision_codes.index(policies.EXCLUDE)
+    return index == exclude
+
+
+def what_if(threshold=None, *, policy: policies.PolicyView | str | None = None,
             results: QuerySet | None = None, years=None) -> WhatIf:
     """Re-decide ``results`` (default: all) under ``threshold`` or ``policy`` (a policy
     object or id). Stored results are not touched."""
@@ -90,8 +98,8 @@ def what_if(threshold=None, *, policy: policies.ThresholdPolicy | str | None = N
     if isinstance(policy, str):
         policy = policies.get_policy(policy)
     if policy is None:
-        policy = policies.ad_hoc_policy(threshold)
-    qs = Result.objects.all() if results is None else results
+        policy = policies.what_if_policy(threshold)
+    qs = Result.objects.outsourcing() if results is None else results
     if years is not None:
         qs = qs.filter(round__year__year__in=list(years))
     rows = list(qs.order_by("round__year__year", "score", "id").values_list(
@@ -109,6 +117,6 @@ def what_if(threshold=None, *, policy: policies.ThresholdPolicy | str | None = N
         years=np.fromiter(yrs, dtype=np.int32, count=n),
         scores=scores_arr,
         old_excluded=np.fromiter((c == policies.EXCLUDE for c in codes), dtype=bool, count=n),
-        new_excluded=policy.decide_array(scores_arr),
+        new_excluded=_excluded(policy, scores_arr),
         names=list(names),
     )

@@ -1,8 +1,13 @@
 """Every state change of the evaluations app, in one place (DESIGN: workflow in one place).
 
-Views, commands, importers and the loader call these functions; nothing else sets a
-status, a score or a decision. Each change writes an append-only audit record
-(:func:`seonggwa.core.audit.record`) with before/after and, for corrections, the reason.
+Views, commands, importers, the Seoul loader and the synthetic generator call these
+functions; nothing else sets a status, a score or a decision. Scores come from the one
+compute path (:mod:`seonggwa.evaluations.domain.scoring`): a result that arrives as a
+published total (the external institution's score, the Seoul history) is stored as the
+direct-points input of its round's framework version and scored by the engine like any
+other input. Status changes go through the state machines of
+:mod:`seonggwa.evaluations.domain.lifecycle`. Each change writes an append-only audit
+record with before/after and, for corrections, the reason.
 
 Result lifecycle::
 
@@ -10,22 +15,32 @@ Result lifecycle::
       ▲ update_result            │ amend_result (reason required, audited)
 
 A finalised or published result can never be silently changed: ``record_result`` refuses
-a second result for the same service and round, ``update_result`` refuses a locked
+a second result for the same subject and round, ``update_result`` refuses a locked
 result, and corrections go through :func:`amend_result`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from seonggwa import engine
 from seonggwa.core.audit import record, resolve_actor
-from seonggwa.evaluations.domain import policy as policies
+from seonggwa.core.statemachine import TransitionRefused
+from seonggwa.evaluations.domain import frameworks, lifecycle, scoring
+from seonggwa.evaluations.domain.errors import WorkflowError
+from seonggwa.evaluations.domain.inputs import (
+    INSTITUTION,
+    RatingEntry,
+    ensure_inputs_open,
+    put_ratings,
+)
+from seonggwa.evaluations.domain.scoring import Published
+from seonggwa.evaluations.domain.subjects import subjects_for
 from seonggwa.evaluations.models import (
     DueAdjustment,
     FollowUpStatus,
@@ -33,79 +48,148 @@ from seonggwa.evaluations.models import (
     NarrativeItem,
     Result,
     Round,
+    Scheme,
     Status,
+    Subject,
+    SubjectKind,
 )
 from seonggwa.registry.models import Organisation, Service
 
-
-class WorkflowError(ValidationError):
-    """A refused state change; ``str(error)``/``.messages`` say why, in the active
-    language (Korean by default; the message ids are Korean, translated by gettext)."""
+__all__ = [
+    "PublishedTotal", "WorkflowError", "adjust_due", "amend_result", "finalise_result",
+    "finalise_round", "open_round", "parse_score", "publish_result", "publish_round",
+    "record_result", "record_results", "rescore", "set_follow_up", "update_result",
+]
 
 
 def _actor_kwargs(actor, actor_label: str) -> dict:
     return {"actor": actor, "actor_label": actor_label}
 
 
-def parse_score(value) -> Decimal:
-    """A score as Decimal with 2 places; refuses non-numbers and values outside 0–100."""
+def parse_score(value, *, maximum: Decimal = Decimal("100")) -> Decimal:
+    """A published total as Decimal with 2 places; refuses non-numbers and values outside
+    0–``maximum`` (the framework's scale)."""
     try:
         score = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
-        raise WorkflowError(_("점수가 숫자가 아닙니다: %(value)r") % {"value": value}) from None
+        raise WorkflowError(_("점수가 숫자가 아닙니다: %(value)r")
+                            % {"value": str(value)[:40]}) from None
     if not score.is_finite():
-        raise WorkflowError(_("점수가 숫자가 아닙니다: %(value)r") % {"value": value})
-    if score < 0 or score > 100:
-        raise WorkflowError(_("점수는 0~100 사이여야 합니다 (입력: %(value)s).")
-                            % {"value": value})
+        raise WorkflowError(_("점수가 숫자가 아닙니다: %(value)r") % {"value": str(value)[:40]})
+    if score < 0 or score > maximum:
+        raise WorkflowError(_("점수는 0~%(max)s 사이여야 합니다 (입력: %(value)s).")
+                            % {"max": format(maximum.normalize(), "f"),
+                               "value": str(value)[:40]})
     if score != score.quantize(Decimal("0.01")):
         raise WorkflowError(_("점수는 소수점 둘째 자리까지입니다 (입력: %(value)s).")
                             % {"value": value})
     return score.quantize(Decimal("0.01"))
 
 
-def snapshot(result: Result) -> dict:
-    """What the audit trail records about a result."""
-    return {
-        "score": result.score,
-        "remark": result.remark,
-        "status": result.status,
-        "policy_id": result.policy_id,
-        "decision_code": result.decision_code,
-        "framework_id": result.framework_id,
-        "framework_version": result.framework_version,
-    }
-
-
-def apply_decision(result: Result, *, policy: policies.ThresholdPolicy | None = None) -> None:
-    """Set the decision fields from the policy in force for the result's round (no save)."""
-    if policy is None:
-        try:
-            policy = policies.policy_for_round(result.round)
-        except policies.NoPolicyInForce as exc:
-            raise WorkflowError(str(exc)) from None
-    decision = policy.decide(result.score)
-    result.policy_id = policy.id
-    result.decision_code = decision.code
-    result.decision_label = decision.label_ko
-    result.framework_id = result.framework_id or policies.FRAMEWORK_ID
-    result.framework_version = result.framework_version or policies.framework_version_for_year(
-        result.round.year.year
-    )
-    result.decided_at = timezone.now()
-
-
 def ensure_round_open(round_: Round) -> None:
-    if round_.status != Status.DRAFT:
+    ensure_inputs_open(round_)
+
+
+def round_framework(round_: Round, *, actor=None, actor_label: str = ""):
+    """The round's framework version; an outsourcing round without one is pinned to the
+    published-total version (results that arrive as the institution's totals)."""
+    if round_.framework_version_id is None:
+        if round_.scheme != Scheme.OUTSOURCING:
+            raise WorkflowError(_("%(round)s에 평가틀 버전이 지정되지 않았습니다.")
+                                % {"round": round_})
+        version = frameworks.preset_version(frameworks.OUTSOURCING_TOTALS_PRESET)
+        frameworks.set_round_framework(round_, version, actor=actor, actor_label=actor_label)
+        round_.framework_version = version
+    return round_.framework_version
+
+
+def total_indicator(framework: engine.Framework) -> engine.Indicator:
+    """The one direct-points indicator a published total is entered as."""
+    direct = [i for i in framework.indicators if i.kind == "direct"]
+    if len(framework.indicators) != 1 or len(direct) != 1:
         raise WorkflowError(
-            _("%(round)s 평가는 이미 %(status)s 상태입니다: 결과를 추가할 수 없습니다. "
-              "정정은 amend_result(사유 필수)로 하십시오.")
-            % {"round": round_, "status": round_.get_status_display()}
+            _("평가틀 %(fw)s@%(version)s은(는) 지표별로 채점합니다: 총점 하나로는 입력할 수 "
+              "없습니다.") % {"fw": framework.id, "version": framework.version})
+    return direct[0]
+
+
+@dataclass
+class PublishedTotal:
+    """One outsourced service's result as published: its total and its row as written."""
+
+    service: Service
+    score: object
+    seq: int | None = None
+    service_name: str = ""
+    department: Organisation | None = None
+    contractors: list[Organisation] = field(default_factory=list)
+    contractor_name: str = ""
+    remark: str = ""
+
+    def published(self) -> Published:
+        contractors = list(self.contractors)
+        return Published(
+            service=self.service, seq=self.seq,
+            service_name=self.service_name or self.service.name,
+            department=self.department or self.service.department,
+            contractors=contractors,
+            contractor_name=self.contractor_name or "· ".join(c.name for c in contractors),
+            remark=self.remark,
         )
+
+
+def record_results(round_: Round, rows: Sequence[PublishedTotal], *,
+                   status: str = Status.DRAFT, actor=None, actor_label: str = "",
+                   reason: str = "") -> list[Result]:
+    """Create the results of published totals in ``round_``, in one engine call.
+
+    Used by the form, the XLSX import, the Seoul loader and the generator alike: the same
+    checks (a number on the framework's scale, 2 decimals; no second result for a subject
+    and round; an open round) and one audit record per result. ``status`` lets a loader
+    store results that were published as such.
+    """
+    if not rows:
+        return []
+    if round_.status != Status.DRAFT and status == Status.DRAFT:
+        ensure_round_open(round_)
     if round_.published_only:
+        ensure_round_open(round_)
+    version = round_framework(round_, actor=actor, actor_label=actor_label)
+    framework = version.framework
+    indicator = total_indicator(framework)
+    maximum = Decimal(str(indicator.points))
+    scores = [parse_score(r.score, maximum=maximum) for r in rows]
+    subject_of = subjects_for(SubjectKind.SERVICE, [r.service for r in rows])
+    subjects = [subject_of[r.service.pk] for r in rows]
+    if len({s.pk for s in subjects}) != len(subjects):
+        raise WorkflowError(_("같은 사무의 결과가 두 번 들어 있습니다."))
+    _refuse_existing(round_, subjects)
+    put_ratings(round_, [RatingEntry(s, indicator.code, score, INSTITUTION)
+                         for s, score in zip(subjects, scores, strict=True)],
+                actor=actor, actor_label=actor_label, audit=False)
+    outcome = scoring.compute(round_, subjects)
+    return scoring.store_outcomes(round_, subjects, outcome,
+                                  published=[r.published() for r in rows], status=status,
+                                  action="result.create", actor=actor,
+                                  actor_label=actor_label, reason=reason)
+
+
+def _refuse_existing(round_: Round, subjects: Sequence[Subject]) -> None:
+    existing = (Result.objects.filter(round=round_, subject__in=subjects)
+                .select_related("subject").first())
+    if existing is None:
+        return
+    if existing.is_locked:
         raise WorkflowError(
-            _("%(round)s 평가는 요약 수치만 공개된 평가여서 결과 행을 받지 않습니다.")
-            % {"round": round_})
+            _("'%(service)s'의 %(round)s 결과는 이미 %(status)s되었습니다 "
+              "(%(score)s점). 두 번째 결과는 받지 않습니다; 정정은 사유와 함께 "
+              "결과 정정으로 하십시오.")
+            % {"service": existing.subject, "round": round_, "score": existing.score,
+               "status": existing.get_status_display()})
+    raise WorkflowError(
+        _("'%(service)s'의 %(round)s 결과가 이미 있습니다 (%(score)s점, 작성 중). "
+          "결과 수정으로 고치십시오.")
+        % {"service": existing.subject, "round": round_, "score": existing.score})
 
 
 @transaction.atomic
@@ -123,127 +207,128 @@ def record_result(
     actor=None,
     actor_label: str = "",
 ) -> Result:
-    """Create the (draft) result of ``service`` in ``round``.
-
-    Refuses: a score outside 0–100 or not a number; a second result for the same
-    service and round (finalised ones are named as such); a round already finalised.
-    """
-    score = parse_score(score)
-    existing = Result.objects.filter(service=service, round=round).first()
-    if existing is not None:
-        if existing.is_locked:
-            raise WorkflowError(
-                _("'%(service)s'의 %(round)s 결과는 이미 %(status)s되었습니다 "
-                  "(%(score)s점). 두 번째 결과는 받지 않습니다; 정정은 amend_result로 "
-                  "사유와 함께 하십시오.")
-                % {"service": service, "round": round, "score": existing.score,
-                   "status": existing.get_status_display()}
-            )
-        raise WorkflowError(
-            _("'%(service)s'의 %(round)s 결과가 이미 있습니다 (%(score)s점, 작성 중). "
-              "update_result로 수정하십시오.")
-            % {"service": service, "round": round, "score": existing.score}
-        )
+    """Create the (draft) result of ``service`` in ``round`` from its published total:
+    :func:`record_results` with one row."""
     ensure_round_open(round)
-    contractors = list(contractors)
-    result = Result(
-        service=service,
-        round=round,
-        seq=seq,
-        service_name=service_name or service.name,
-        department=department or service.department,
-        contractor_name=contractor_name or "· ".join(c.name for c in contractors),
-        score=score,
-        remark=remark,
-        status=Status.DRAFT,
-    )
-    apply_decision(result)
-    try:
-        result.full_clean(exclude=["contractors"])
-    except ValidationError as exc:
-        raise WorkflowError(exc.messages) from None
-    result.save()
-    if contractors:
-        result.contractors.set(contractors)
-    record("result.create", result, after=snapshot(result), **_actor_kwargs(actor, actor_label))
-    return result
+    row = PublishedTotal(service=service, score=score, seq=seq, service_name=service_name,
+                         department=department, contractors=list(contractors),
+                         contractor_name=contractor_name, remark=remark)
+    return record_results(round, [row], actor=actor, actor_label=actor_label)[0]
+
+
+def _locked_result(result: Result) -> Result:
+    return (Result.objects.select_for_update()
+            .select_related("round__year", "round__framework_version", "subject",
+                            "framework_version").get(pk=result.pk))
+
+
+def _rescore_total(result: Result, score, *, action: str, remark: str | None, actor,
+                   actor_label: str, reason: str = "") -> Result:
+    round_ = result.round
+    framework = round_.framework_version.framework
+    indicator = total_indicator(framework)
+    value = parse_score(score, maximum=Decimal(str(indicator.points)))
+    put_ratings(round_, [RatingEntry(result.subject, indicator.code, value, INSTITUTION)],
+                actor=actor, actor_label=actor_label, audit=False)
+    return _store_one(result, action=action, remark=remark, actor=actor,
+                      actor_label=actor_label, reason=reason)
+
+
+def _store_one(result: Result, *, action: str, remark: str | None, actor, actor_label: str,
+               reason: str = "") -> Result:
+    round_ = result.round
+    outcome = scoring.compute(round_, [result.subject])
+    pub = None
+    if remark is not None and result.service_id:
+        pub = Published(service=result.service, seq=result.seq,
+                        service_name=result.service_name, department=result.department,
+                        contractors=list(result.contractors.all()),
+                        contractor_name=result.contractor_name, remark=remark)
+    return scoring.store_outcomes(round_, [result.subject], outcome, published=[pub],
+                                  action=action, actor=actor, actor_label=actor_label,
+                                  reason=reason)[0]
 
 
 @transaction.atomic
 def update_result(result: Result, *, score=None, remark: str | None = None, actor=None,
                   actor_label: str = "") -> Result:
-    """Change a draft result. Refuses finalised and published results."""
-    result = Result.objects.select_for_update().select_related("round__year").get(pk=result.pk)
+    """Change a draft result's published total (or remark). Refuses finalised and
+    published results."""
+    result = _locked_result(result)
     if result.is_locked:
         raise WorkflowError(
-            _("'%(service)s' 결과는 %(status)s되어 수정할 수 없습니다. 정정은 amend_result로 "
-              "사유와 함께 하십시오.")
-            % {"service": result.service_name, "status": result.get_status_display()}
-        )
-    before = snapshot(result)
-    if score is not None:
-        result.score = parse_score(score)
-    if remark is not None:
-        result.remark = remark
-    apply_decision(result)
-    result.save()
-    record("result.update", result, before=before, after=snapshot(result),
-           **_actor_kwargs(actor, actor_label))
-    return result
+            _("'%(service)s' 결과는 %(status)s되어 수정할 수 없습니다. 정정은 사유와 함께 "
+              "결과 정정으로 하십시오.")
+            % {"service": result.service_name or result.subject,
+               "status": result.get_status_display()})
+    if score is None:
+        return _store_one(result, action="result.update", remark=remark, actor=actor,
+                          actor_label=actor_label)
+    return _rescore_total(result, score, action="result.update", remark=remark, actor=actor,
+                          actor_label=actor_label)
 
 
 @transaction.atomic
 def amend_result(result: Result, new_score, reason: str, actor=None, *,
                  remark: str | None = None, actor_label: str = "") -> Result:
-    """Correct a result — the only way to change a finalised or published one.
+    """Correct (정정) a result's published total — the only way to change a finalised or
+    published one.
 
-    ``reason`` is required; the audit trail keeps the score and decision before and
-    after. The decision is taken again under the policy in force for the round. The
-    status is unchanged (a published result stays published, now with the new score).
+    ``reason`` is required; the rating keeps its earlier version and the audit trail the
+    result before and after. The engine decides again under the round's framework
+    version and the policy in force on the evaluation's date. The status is unchanged.
     """
     if not (reason or "").strip():
         raise WorkflowError(_("정정 사유를 입력해야 합니다."))
-    result = Result.objects.select_for_update().select_related("round__year").get(pk=result.pk)
-    before = snapshot(result)
-    result.score = parse_score(new_score)
-    if remark is not None:
-        result.remark = remark
-    apply_decision(result)
-    result.save()
-    record("result.amend", result, before=before, after=snapshot(result), reason=reason.strip(),
-           **_actor_kwargs(actor, actor_label))
-    return result
+    result = _locked_result(result)
+    return _rescore_total(result, new_score, action="result.amend", remark=remark,
+                          actor=actor, actor_label=actor_label, reason=reason.strip())
 
 
-def _transition(result: Result, to: str, allowed_from: tuple[str, ...], action: str,
-                actor, actor_label: str) -> Result:
-    if result.status == to:
-        return result
-    if result.status not in allowed_from:
-        raise WorkflowError(
-            _("'%(service)s' 결과를 %(from)s 상태에서 %(to)s 상태로 바꿀 수 없습니다.")
-            % {"service": result.service_name, "from": result.get_status_display(),
-               "to": Status(to).label}
-        )
-    before = snapshot(result)
-    result.status = to
-    result.save(update_fields=["status", "updated_at"])
-    record(action, result, before=before, after=snapshot(result),
-           **_actor_kwargs(actor, actor_label))
-    return result
+@transaction.atomic
+def rescore(round_: Round, subjects: Sequence[Subject] | None = None, *, reason: str = "",
+            actor=None, actor_label: str = "") -> list[Result]:
+    """Score ``subjects`` (default: every subject with inputs) of ``round_`` from their
+    stored inputs and store the outcomes — creating draft results, updating drafts.
+
+    Locked (finalised, published) results are refused unless ``reason`` is given, which
+    makes the rescoring a correction of those results.
+    """
+    round_framework(round_, actor=actor, actor_label=actor_label)
+    if subjects is None:
+        from seonggwa.evaluations.models import Rating
+
+        ids = (Rating.objects.filter(round=round_, superseded_at__isnull=True)
+               .values_list("subject_id", flat=True).distinct())
+        subjects = list(Subject.objects.filter(pk__in=ids).order_by("pk"))
+    locked = Result.objects.filter(round=round_, subject__in=subjects,
+                                   status__in=[Status.FINALISED, Status.PUBLISHED])
+    if locked.exists() and not (reason or "").strip():
+        raise WorkflowError(_("확정·공개된 결과를 다시 채점하려면 정정 사유가 필요합니다."))
+    outcome = scoring.compute(round_, subjects)
+    action = "result.amend" if (reason or "").strip() else "result.score"
+    return scoring.store_outcomes(round_, subjects, outcome, action=action, actor=actor,
+                                  actor_label=actor_label, reason=(reason or "").strip())
+
+
+def _fire(machine, obj, name: str, actor, actor_label: str, *, idempotent: bool = True):
+    if idempotent and obj.status == machine.transition(name).target:
+        return obj
+    try:
+        return machine.fire(obj, name, actor=actor, actor_label=actor_label)
+    except TransitionRefused as exc:
+        raise WorkflowError(exc.messages) from None
 
 
 @transaction.atomic
 def finalise_result(result: Result, actor=None, actor_label: str = "") -> Result:
-    return _transition(result, Status.FINALISED, (Status.DRAFT,), "result.finalise", actor,
-                       actor_label)
+    return _fire(lifecycle.RESULT, result, "finalise", actor, actor_label)
 
 
 @transaction.atomic
 def publish_result(result: Result, actor=None, actor_label: str = "") -> Result:
     """Publish a finalised result (a draft must be finalised first)."""
-    return _transition(result, Status.PUBLISHED, (Status.FINALISED,), "result.publish", actor,
-                       actor_label)
+    return _fire(lifecycle.RESULT, result, "publish", actor, actor_label)
 
 
 @transaction.atomic
@@ -255,12 +340,7 @@ def finalise_round(round_: Round, actor=None, actor_label: str = "") -> Round:
                             % {"round": round_, "status": round_.get_status_display()})
     for result in round_.results.filter(status=Status.DRAFT).select_related("round__year"):
         finalise_result(result, actor, actor_label)
-    before = {"status": round_.status}
-    round_.status = Status.FINALISED
-    round_.save(update_fields=["status"])
-    record("round.finalise", round_, before=before, after={"status": round_.status},
-           **_actor_kwargs(actor, actor_label))
-    return round_
+    return _fire(lifecycle.ROUND, round_, "finalise", actor, actor_label, idempotent=False)
 
 
 @transaction.atomic
@@ -271,13 +351,7 @@ def publish_round(round_: Round, actor=None, actor_label: str = "") -> Round:
                             % {"round": round_})
     for result in round_.results.filter(status=Status.FINALISED).select_related("round__year"):
         publish_result(result, actor, actor_label)
-    if round_.status != Status.PUBLISHED:
-        before = {"status": round_.status}
-        round_.status = Status.PUBLISHED
-        round_.save(update_fields=["status"])
-        record("round.publish", round_, before=before, after={"status": round_.status},
-               **_actor_kwargs(actor, actor_label))
-    return round_
+    return _fire(lifecycle.ROUND, round_, "publish", actor, actor_label)
 
 
 @transaction.atomic
@@ -325,19 +399,31 @@ def set_follow_up(item: NarrativeItem, status: str, *, note: str = "", round: Ro
 
 
 @transaction.atomic
-def open_round(year: int, number: int | None, *, period_text: str = "", start=None, end=None,
-               subjects_total: int | None = None, actor=None, actor_label: str = "") -> Round:
-    """Get or create the (draft) round ``number`` of ``year`` (and the year)."""
+def open_round(year: int, number: int | None, *, scheme: str = Scheme.OUTSOURCING,
+               framework_version=None, title: str = "", period_text: str = "", start=None,
+               end=None, subjects_total: int | None = None, actor=None,
+               actor_label: str = "") -> Round:
+    """Get or create the (draft) round ``number`` of ``year`` in ``scheme`` (and the
+    year), scored under ``framework_version`` (for outsourcing rounds: the published-total
+    version unless given)."""
     from seonggwa.evaluations.models import EvaluationYear
 
-    ey, _ = EvaluationYear.objects.get_or_create(year=year)
-    rnd = Round.objects.filter(year=ey, number=number).first()
+    ey, _created = EvaluationYear.objects.get_or_create(year=year)
+    rnd = Round.objects.filter(year=ey, scheme=scheme, number=number).first()
     if rnd is not None:
+        if framework_version is not None:
+            frameworks.set_round_framework(rnd, framework_version, actor=actor,
+                                           actor_label=actor_label)
         return rnd
-    rnd = Round(year=ey, number=number, period_text=period_text, start=start, end=end,
-                subjects_total=subjects_total, status=Status.DRAFT)
-    rnd.full_clean(exclude=["year"])
+    if framework_version is None and scheme == Scheme.OUTSOURCING:
+        framework_version = frameworks.preset_version(frameworks.OUTSOURCING_TOTALS_PRESET)
+    rnd = Round(year=ey, scheme=scheme, number=number, title=title, period_text=period_text,
+                start=start, end=end, subjects_total=subjects_total, status=Status.DRAFT,
+                framework_version=framework_version)
+    rnd.full_clean(exclude=["year", "framework_version"])
     rnd.save()
-    record("round.open", rnd, after={"year": year, "number": number, "status": rnd.status},
+    record("round.open", rnd, after={"year": year, "number": number, "scheme": scheme,
+                                     "status": rnd.status,
+                                     "framework_version": str(framework_version or "")},
            **_actor_kwargs(actor, actor_label))
     return rnd

@@ -26,7 +26,7 @@ from django.db.models import CharField, Value
 from openpyxl import Workbook
 
 from seonggwa.core.xlsx import workbook_bytes
-from seonggwa.evaluations.models import EvaluationYear, Result, Round
+from seonggwa.evaluations.models import EvaluationYear, FrameworkVersion, Result, Round
 
 COLUMNS = (
     "year", "round", "seq", "service_key", "service_name", "department", "contractor",
@@ -37,7 +37,7 @@ COLUMNS = (
 _FIELDS = (
     "round_id", "round__year_id", "round__year__year", "round__number", "seq", "service__key",
     "service_name", "department__name", "contractor_name", "score", "decision_code",
-    "decision_label", "policy_id", "remark",
+    "framework_version_id", "policy_id", "remark",
 )
 _CHUNK = 2000
 
@@ -62,14 +62,21 @@ def _institution_names() -> tuple[dict[int, str], dict[int, str]]:
     return rounds, years
 
 
+def _decision_labels() -> dict[tuple[int, str], str]:
+    """(framework version, decision code) → Korean label, from the framework documents."""
+    return {(v.pk, d.code): d.label for v in FrameworkVersion.objects.all()
+            for d in v.framework.decisions}
+
+
 def iter_open_data_rows(results=None) -> Iterator[dict]:
     """Published results as dicts with :data:`COLUMNS` as keys, oldest first (a
     generator; two queries in all)."""
-    qs = (Result.objects.all() if results is None else results).published()
+    qs = (Result.objects.outsourcing() if results is None else results).published()
     qs = qs.order_by("round__year__year", "round__number", "seq", "id").values_list(*_FIELDS)
     round_inst, year_inst = _institution_names()
+    labels = _decision_labels()
     for (round_id, year_id, year, number, seq, key, name, department, contractor, score,
-         decision, label, policy_id, remark) in qs.iterator(chunk_size=_CHUNK):
+         decision, version_id, policy_id, remark) in qs.iterator(chunk_size=_CHUNK):
         yield {
             "year": year,
             "round": number,
@@ -80,7 +87,7 @@ def iter_open_data_rows(results=None) -> Iterator[dict]:
             "contractor": contractor,
             "score": f"{score:.2f}",
             "decision": decision,
-            "decision_label": label,
+            "decision_label": labels.get((version_id, decision), decision),
             "threshold_policy": policy_id,
             "remark": remark,
             "institution": round_inst.get(round_id) or year_inst.get(year_id, ""),

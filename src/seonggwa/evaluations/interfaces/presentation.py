@@ -12,23 +12,26 @@ from decimal import Decimal
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from seonggwa.core import charts
-from seonggwa.evaluations.domain import policy as policies
-from seonggwa.evaluations.domain import statistics
+from seonggwa.evaluations.domain import decisions as policies
+from seonggwa.evaluations.domain import frameworks, statistics
 from seonggwa.evaluations.models import Status
 
-# Decision codes as stored on results (``Result.decision_code``), translated for display.
-DECISION_LABELS = {
-    "exclude": gettext_lazy("재계약 배제"),
-    "eligible": gettext_lazy("재계약 심의 가능"),
-}
+
+def decision_label(code: str, framework=None) -> str:
+    """A decision code's label in the active language, from the framework document."""
+    return policies.decision_label(code, framework)
 
 
-def decision_label(code: str, fallback: str = "") -> str:
-    label = DECISION_LABELS.get(code)
-    return str(label) if label is not None else (fallback or code)
+def label_decisions(results) -> None:
+    """Set ``decision_display`` on each result: its decision's label in the active
+    language, from the document of the framework version it was computed under."""
+    results = [r for r in results if r is not None]
+    found = frameworks.frameworks_by_id(r.framework_version_id for r in results)
+    for r in results:
+        r.decision_display = policies.decision_label(r.decision_code,
+                                                     found.get(r.framework_version_id))
 
 
 @dataclass

@@ -55,7 +55,7 @@ from seonggwa.core.xlsx import (
     workbook_bytes,
 )
 from seonggwa.data.seoul.reader import split_contractor
-from seonggwa.evaluations.domain import policy as policies
+from seonggwa.evaluations.domain import decisions as policies
 from seonggwa.evaluations.domain import workflow
 from seonggwa.evaluations.models import Result, Round, Status
 from seonggwa.registry.domain import changes as registry_changes
@@ -245,10 +245,9 @@ def read_rows(data: bytes) -> tuple[list[_Row], list[RowError]]:
         before = len(errors)
         year = _int(cells.get("year"), n, "year", errors, required=True)
         if year is not None and 1 <= year <= 9999:
-            try:
-                policies.policy_for_year(year)
-            except policies.NoPolicyInForce as exc:  # e.g. 1999: nothing to decide by
-                errors.append(RowError(n, "year", str(exc)))
+            if policies.policy_for_year_or_none(year) is None:  # e.g. 1999: nothing to decide by
+                errors.append(RowError(n, "year",
+                                       policies.no_policy_message(dt.date(year, 1, 1))))
         rnd = _int(cells.get("round"), n, "round", errors)
         seq = _int(cells.get("seq"), n, "seq", errors)
         for col in ("service_name", "department", "contractor"):
@@ -351,7 +350,7 @@ def import_results(data: bytes, *, year: int | None = None, create_missing: bool
         resolved[r.n] = svc
     # duplicates within the file and against stored results
     seen: dict[tuple, int] = {}
-    rounds = {(rd.year.year, rd.number): rd for rd in Round.objects.filter(
+    rounds = {(rd.year.year, rd.number): rd for rd in Round.objects.outsourcing().filter(
         year__year__in={r.year for r in rows if r.year}).select_related("year")}
     stored = {(res.service_id, res.round_id): res for res in Result.objects.filter(
         round__in=list(rounds.values()),
@@ -379,7 +378,7 @@ def import_results(data: bytes, *, year: int | None = None, create_missing: bool
         elif rnd is not None and rnd.status != Status.DRAFT:
             errors.append(RowError(r.n, "round",
                                    _("%(round)s 평가는 이미 %(status)s되어 결과를 더 "
-                                     "받지 않습니다 (정정은 amend_result).")
+                                     "받지 않습니다 (정정은 결과 화면에서 사유와 함께).")
                                    % {"round": rnd, "status": rnd.get_status_display()}))
     if errors:
         errors.sort(key=lambda e: (e.row, COLUMNS.index(e.column) if e.column in COLUMNS
@@ -397,6 +396,7 @@ def import_results(data: bytes, *, year: int | None = None, create_missing: bool
             contractors[name] = registry_changes.create_organisation(
                 kind=OrganisationKind.CONTRACTOR, name=name, **who)
             report.organisations_created.append(name)
+    by_round: dict[Round, list[workflow.PublishedTotal]] = {}
     for r in rows:
         svc = resolved[r.n]
         if svc is None:
@@ -423,12 +423,13 @@ def import_results(data: bytes, *, year: int | None = None, create_missing: bool
                 raise ImportRefused([RowError(r.n, "contract_start", " ".join(exc.messages))]) \
                     from None
             report.contracts_created += 1
-        workflow.record_result(
-            service=svc, round=rnd, score=r.score, department=depts[r.department],
-            contractors=members, contractor_name=r.contractor, service_name=r.service_name,
-            seq=r.seq, remark=r.remark, actor=actor, actor_label=actor_label,
-        )
-        report.created += 1
+        by_round.setdefault(rnd, []).append(workflow.PublishedTotal(
+            service=svc, score=r.score, department=depts[r.department], contractors=members,
+            contractor_name=r.contractor, service_name=r.service_name, seq=r.seq,
+            remark=r.remark))
+    for rnd, totals in by_round.items():  # one engine call per round
+        report.created += len(workflow.record_results(rnd, totals, actor=actor,
+                                                      actor_label=actor_label))
     return report
 
 

@@ -14,6 +14,16 @@ class Status(models.TextChoices):
     PUBLISHED = "published", _("공개")
 
 
+class Scheme(models.TextChoices):
+    """The evaluation programme a round belongs to (SPEC schemes A–E)."""
+
+    OUTSOURCING = "outsourcing", _("민간위탁 종합성과평가")
+    CIVIC_PLATFORM = "civic_platform", _("민관협치 플랫폼 목표합의 평가")
+    BSC = "bsc", _("BSC 성과평가")
+    SUSTAINABILITY = "sustainability", _("지속가능발전 지표")
+    JOINT = "joint", _("지방자치단체 합동평가")
+
+
 class EvaluationYear(models.Model):
     """One year of the comprehensive evaluation (e.g. 2018: 44 services, 3 rounds)."""
 
@@ -41,6 +51,9 @@ class RoundQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Status.PUBLISHED)
 
+    def outsourcing(self):
+        return self.filter(scheme=Scheme.OUTSOURCING)
+
 
 class Round(models.Model):
     """A round (1차/2차/3차) of a year. ``number`` is empty when the year had one round
@@ -51,7 +64,15 @@ class Round(models.Model):
     """
 
     year = models.ForeignKey(EvaluationYear, on_delete=models.CASCADE, related_name="rounds")
+    scheme = models.CharField(_("평가 제도"), max_length=20, choices=Scheme.choices,
+                              default=Scheme.OUTSOURCING)
     number = models.PositiveSmallIntegerField(_("차수"), null=True, blank=True)
+    title = models.CharField(_("평가명"), max_length=200, blank=True)
+    framework_version = models.ForeignKey(
+        "evaluations.FrameworkVersion", verbose_name=_("평가틀 버전"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="rounds",
+        help_text=_("점수가 하나라도 생기면 바꿀 수 없습니다 (새 버전은 새 차수에)."),
+    )
     period_text = models.CharField(_("평가기간(원문)"), max_length=100, blank=True)
     start = models.DateField(_("평가 시작"), null=True, blank=True)
     end = models.DateField(_("평가 종료"), null=True, blank=True)
@@ -69,15 +90,15 @@ class Round(models.Model):
     objects = RoundQuerySet.as_manager()
 
     class Meta:
-        ordering = ["year__year", "number"]
+        ordering = ["year__year", "scheme", "number"]
         verbose_name = _("평가 차수")
         verbose_name_plural = _("평가 차수")
         constraints = [
             models.UniqueConstraint(
-                fields=["year", "number"], name="evaluations_round_unique_number"
+                fields=["scheme", "year", "number"], name="evaluations_round_unique_number"
             ),
             models.UniqueConstraint(
-                fields=["year"], condition=Q(number__isnull=True),
+                fields=["scheme", "year"], condition=Q(number__isnull=True),
                 name="evaluations_round_one_unnumbered",
             ),
             models.CheckConstraint(
@@ -88,6 +109,8 @@ class Round(models.Model):
         ]
 
     def __str__(self) -> str:
+        if self.title:
+            return self.title
         if not self.number:
             return f"{self.year.year}"
         return gettext("%(year)s %(n)s차") % {"year": self.year.year, "n": self.number}

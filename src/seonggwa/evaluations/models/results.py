@@ -2,16 +2,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from seonggwa.evaluations.models.cycles import Round, Status
+from seonggwa.evaluations.models.cycles import Round, Scheme, Status
+from seonggwa.evaluations.models.frameworks import FrameworkVersion
+from seonggwa.evaluations.models.subjects import Subject
 from seonggwa.registry.models import Organisation, OrganisationKind, Service
 
 SCORE_MIN = Decimal("0")
-SCORE_MAX = Decimal("100")
 
 
 class ResultQuerySet(models.QuerySet):
@@ -21,6 +21,10 @@ class ResultQuerySet(models.QuerySet):
 
     def finalised_or_published(self):
         return self.filter(status__in=[Status.FINALISED, Status.PUBLISHED])
+
+    def outsourcing(self):
+        """Results of the outsourced-service evaluation (the outsourcing pages' scope)."""
+        return self.filter(round__scheme=Scheme.OUTSOURCING)
 
     def in_year(self, year: int):
         return self.filter(round__year__year=year)
@@ -42,21 +46,36 @@ class ResultQuerySet(models.QuerySet):
 
 
 class Result(models.Model):
-    """A service's total score in a round, with the decision the policy in force gave.
+    """A subject's outcome in a round, as the engine computed it from the stored inputs.
 
-    Names are kept as written (``service_name``, ``contractor_name``, ``remark``);
-    ``department`` and ``contractors`` are the registry organisations they refer to.
-    ``framework_id``/``framework_version`` and ``policy_id`` say what produced the
-    decision, so it can always be explained and recomputed.
+    ``score`` is the total as published — rounded by the framework's rule — on the
+    framework's own scale (``scale_max``: 100 for outsourcing, 200 for civic platforms);
+    ``raw_total`` is the unrounded total, ``counted_max`` the points of what was counted
+    (below ``scale_max`` when indicators were not applicable and the total rescaled).
+    ``band_code`` and ``decision_code`` are codes of the framework document, whose labels
+    (Korean, English) are read from it. ``framework_version`` and ``policy_id`` say what
+    produced the result, so it can always be explained and recomputed. Per-area and
+    per-indicator outcomes are :class:`AreaOutcome` and :class:`IndicatorOutcome`.
+
+    Written only by :mod:`seonggwa.evaluations.domain.scoring` (the one compute path).
+    The outsourcing columns (``service``, ``seq``, names as written, ``department``,
+    ``contractors``, ``remark``) record the published row of an outsourced service and
+    are empty for other kinds of subject.
     """
 
-    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="results")
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="results",
+                                verbose_name=_("평가 대상"))
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="results")
+    framework_version = models.ForeignKey(
+        FrameworkVersion, verbose_name=_("평가틀 버전"), on_delete=models.PROTECT,
+        related_name="results")
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="results",
+                                null=True, blank=True)
     seq = models.PositiveIntegerField(_("연번"), null=True, blank=True)
-    service_name = models.CharField(_("사무명(원문)"), max_length=300)
+    service_name = models.CharField(_("사무명(원문)"), max_length=300, blank=True)
     department = models.ForeignKey(
         Organisation, verbose_name=_("사업부서"), on_delete=models.PROTECT,
-        related_name="department_results",
+        related_name="department_results", null=True, blank=True,
         limit_choices_to={"kind": OrganisationKind.DEPARTMENT},
     )
     contractor_name = models.CharField(_("수탁기관(원문)"), max_length=300, blank=True)
@@ -64,16 +83,17 @@ class Result(models.Model):
         Organisation, verbose_name=_("수탁기관"), related_name="contractor_results",
         limit_choices_to={"kind": OrganisationKind.CONTRACTOR},
     )
-    score = models.DecimalField(_("점수"), max_digits=5, decimal_places=2)
+    score = models.DecimalField(_("점수"), max_digits=9, decimal_places=2)
+    raw_total = models.DecimalField(_("점수(반올림 전)"), max_digits=16, decimal_places=6)
+    scale_max = models.DecimalField(_("만점"), max_digits=9, decimal_places=2)
+    counted_max = models.DecimalField(_("반영 배점"), max_digits=9, decimal_places=2)
+    band_code = models.CharField(_("등급 코드"), max_length=40, blank=True)
     remark = models.CharField(_("비고(원문)"), max_length=300, blank=True)
     status = models.CharField(
         _("상태"), max_length=12, choices=Status.choices, default=Status.DRAFT
     )
-    framework_id = models.CharField(_("평가틀"), max_length=80, blank=True)
-    framework_version = models.CharField(_("평가틀 버전"), max_length=40, blank=True)
     policy_id = models.CharField(_("기준 정책"), max_length=80, blank=True)
     decision_code = models.CharField(_("판정 코드"), max_length=40, blank=True, db_index=True)
-    decision_label = models.CharField(_("판정"), max_length=100, blank=True)
     decided_at = models.DateTimeField(_("판정 일시"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -86,11 +106,10 @@ class Result(models.Model):
         verbose_name_plural = _("평가 결과")
         constraints = [
             models.UniqueConstraint(
-                fields=["service", "round"], name="evaluations_result_unique_service_round"
+                fields=["subject", "round"], name="evaluations_result_unique_subject_round"
             ),
             models.CheckConstraint(
-                condition=Q(score__gte=0) & Q(score__lte=100),
-                name="evaluations_result_score_0_100",
+                condition=Q(score__gte=0), name="evaluations_result_score_not_negative",
             ),
         ]
         indexes = [
@@ -99,23 +118,74 @@ class Result(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.round} {self.service_name} {self.score}"
-
-    def clean(self):
-        super().clean()
-        if self.score is not None and not (SCORE_MIN <= self.score <= SCORE_MAX):
-            raise ValidationError(
-                {"score": _("점수는 0~100 사이여야 합니다 (입력: %(s)s).") % {"s": self.score}}
-            )
+        return f"{self.round} {self.service_name or self.subject} {self.score}"
 
     @property
     def year(self) -> int:
         return self.round.year.year
 
     @property
+    def framework(self):
+        return self.framework_version.framework
+
+    @property
+    def decision(self):
+        """The decision's definition (code, Korean and English label) from the framework
+        document the result was computed under, or ``None``."""
+        if not self.decision_code:
+            return None
+        return self.framework.decision_def(self.decision_code)
+
+    @property
     def is_locked(self) -> bool:
-        """Finalised and published results change only through ``amend_result``."""
+        """Finalised and published results change only through a correction (정정)."""
         return self.status in (Status.FINALISED, Status.PUBLISHED)
+
+
+class AreaOutcome(models.Model):
+    """The engine's points for one area of a result (after the area rule and rescaling)."""
+
+    result = models.ForeignKey(Result, on_delete=models.CASCADE, related_name="area_outcomes")
+    area = models.CharField(_("영역"), max_length=60)
+    points = models.DecimalField(_("점수"), max_digits=14, decimal_places=6, null=True)
+    max_points = models.DecimalField(_("반영 배점"), max_digits=14, decimal_places=6,
+                                     null=True)
+
+    class Meta:
+        ordering = ["result", "id"]
+        verbose_name = _("영역별 결과")
+        verbose_name_plural = _("영역별 결과")
+        constraints = [models.UniqueConstraint(fields=["result", "area"],
+                                               name="evaluations_area_outcome_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.area}: {self.points} / {self.max_points}"
+
+
+class IndicatorOutcome(models.Model):
+    """The engine's outcome for one indicator of a result: points, panel spread, status."""
+
+    result = models.ForeignKey(Result, on_delete=models.CASCADE,
+                               related_name="indicator_outcomes")
+    indicator = models.CharField(_("지표"), max_length=60)
+    points = models.DecimalField(_("점수"), max_digits=14, decimal_places=6, null=True)
+    max_points = models.DecimalField(_("배점"), max_digits=14, decimal_places=6)
+    sd = models.DecimalField(_("표준편차"), max_digits=14, decimal_places=6, null=True)
+    panel_count = models.PositiveSmallIntegerField(_("평가 인원"), default=0)
+    achievement = models.DecimalField(_("달성률"), max_digits=14, decimal_places=6, null=True)
+    classification = models.CharField(_("달성도"), max_length=40, blank=True)
+    class_overridden = models.BooleanField(_("수동 판정"), default=False)
+    status = models.CharField(_("상태"), max_length=20)
+
+    class Meta:
+        ordering = ["result", "id"]
+        verbose_name = _("지표별 결과")
+        verbose_name_plural = _("지표별 결과")
+        constraints = [models.UniqueConstraint(fields=["result", "indicator"],
+                                               name="evaluations_indicator_outcome_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator}: {self.points} / {self.max_points}"
 
 
 class Narrative(models.Model):

@@ -5,9 +5,8 @@ from django.views.decorators.http import require_GET
 
 from seonggwa.evaluations.interfaces import presentation
 from seonggwa.evaluations.models import EvaluationYear, Result
-from seonggwa.registry.rules import visible_services
 
-from ..access import can_see_everything, office_required
+from ..access import can_see_everything, office_required, visible_services
 
 
 def _int(value, default=None):
@@ -22,7 +21,8 @@ def _int(value, default=None):
 def dashboard(request):
     user = request.user
     everything = can_see_everything(user)
-    results = Result.objects.all() if everything else Result.objects.published()
+    results = Result.objects.outsourcing()
+    results = results if everything else results.published()
     years_with_rows = sorted(results.order_by().values_list("round__year__year", flat=True)
                              .distinct())
     all_years = list(EvaluationYear.objects.order_by("year").values_list("year", flat=True))

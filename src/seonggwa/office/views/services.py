@@ -47,11 +47,9 @@ def service_list_view(request):
     rows = list(page.object_list)
     attach_shown_results(rows)
     flags = flags_for_services([r.pk for r in rows])
+    presentation.label_decisions(r.shown for r in rows)
     for r in rows:
         r.flags = describe_flags(flags.get(r.pk, []))
-        if r.shown is not None:
-            r.shown.decision_display = presentation.decision_label(
-                r.shown.decision_code, r.shown.decision_label)
     return render(request, "office/service_list.html", {
         "nav": "services", "form": form, "page": page, "rows": rows, "sort": sort,
         "count": page.paginator.count, "year": filters.get("year"),
@@ -70,8 +68,8 @@ def service_detail(request, key: str):
                    .select_related("round", "round__year", "department")
                    .prefetch_related("contractors")
                    .order_by("round__year__year", "round__number"))
+    presentation.label_decisions(results)
     for r in results:
-        r.decision_display = presentation.decision_label(r.decision_code, r.decision_label)
         r.threshold = presentation.policy_threshold(r.policy_id)
     narratives = list(Narrative.objects.filter(service=service)
                       .select_related("round", "round__year")
@@ -84,9 +82,7 @@ def service_detail(request, key: str):
     may_see_sheet = user.has_perm("registry.view_decision_sheet", service)
     if may_see_sheet:
         sheet = decision_sheet(service)
-        if sheet.latest_result is not None:
-            sheet.latest_result.decision_display = presentation.decision_label(
-                sheet.latest_result.decision_code, sheet.latest_result.decision_label)
+        presentation.label_decisions([sheet.latest_result])
         result_ids = [str(r.pk) for r in results]
         item_ids = [str(i.pk) for n in narratives for i in n.items.all()]
         registry_rows = Q()

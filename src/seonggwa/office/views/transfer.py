@@ -39,7 +39,7 @@ def transfer(request):
         else:
             status = 400
     years = list(EvaluationYear.objects.order_by("-year").values_list("year", flat=True))
-    counts = dict(Result.objects.order_by().values_list("round__year__year")
+    counts = dict(Result.objects.outsourcing().order_by().values_list("round__year__year")
                   .annotate(n=Count("id")))
     return render(request, "office/transfer.html", {
         "nav": "transfer", "form": form, "errors": errors,

@@ -4,29 +4,30 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from seonggwa.evaluations.domain import policy as policies
+from seonggwa.evaluations.domain import decisions as policies
 from seonggwa.evaluations.domain.whatif import what_if
 from seonggwa.evaluations.interfaces import presentation
 from seonggwa.evaluations.models import Result
 from seonggwa.registry.models import Service
 
-from ..access import officer_required
+from ..access import what_if_required, what_if_results
 from ..forms import WhatIfForm
 
 MAX_ROWS = 500  # rows listed on the page; the counts above always cover every result
 
 
 @require_GET
-@officer_required
+@what_if_required
 def what_if_view(request):
-    years = list(Result.objects.order_by("round__year__year")
+    results = what_if_results(request.user, Result.objects.outsourcing())
+    years = list(results.order_by("round__year__year")
                  .values_list("round__year__year", flat=True).distinct())
     form = WhatIfForm(request.GET or None, years=years)
     context = {"nav": "what_if", "form": form}
     if request.GET and form.is_valid():
         data = form.cleaned_data
         outcome = what_if(data["threshold"], policy=data["policy"] or None,
-                          years=data["years"] or None)
+                          results=results, years=data["years"] or None)
         summary = outcome.summary()
         all_rows = outcome.rows(changed_only=True)
         rows = all_rows[:MAX_ROWS]

@@ -9,6 +9,7 @@ class OrganisationKind(models.TextChoices):
     CONTRACTOR = "contractor", _("수탁기관")
     INSTITUTION = "institution", _("평가기관")
     COMMITTEE = "committee", _("위원회")
+    PLATFORM = "platform", _("자치구 민관협치 플랫폼")
 
 
 class OrganisationQuerySet(models.QuerySet):

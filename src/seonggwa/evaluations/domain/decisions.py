@@ -1,0 +1,193 @@
+"""Threshold policies and decision labels, read from framework documents.
+
+Nothing here decides by itself: policies, thresholds, decision codes and their Korean
+and English labels are the framework document's (``presets/seoul-outsourcing.yaml``);
+re-deciding a stored total under another policy (the re-contract sheet's "policy on the
+re-contract date", what-if) calls the engine (:func:`seonggwa.engine.decide_totals`).
+This module only shapes those for pages: a policy with its label in both languages, a
+decision with its label.
+
+Which date decides the policy: the evaluation's date — the round's start date when known,
+else 1 January of the evaluation year (:func:`scoring.decision_date`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+import numpy as np
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from seonggwa import engine
+from seonggwa.evaluations.domain.frameworks import OUTSOURCING_TOTALS_PRESET, bundled_preset
+
+# The outsourcing framework's decision codes (``decisions:`` of its document).
+EXCLUDE = "exclude"
+ELIGIBLE = "eligible"
+
+
+def _english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+def _plain(value) -> str:
+    """75 → '75', 72.5 → '72.5'."""
+    return format(Decimal(str(value)).normalize(), "f")
+
+
+@dataclass(frozen=True)
+class DecisionView:
+    code: str
+    label_ko: str
+    label_en: str
+    policy_id: str = ""
+
+    @property
+    def label(self) -> str:
+        return (self.label_en if _english() else self.label_ko) or self.label_ko
+
+    @property
+    def excluded(self) -> bool:
+        return self.code == EXCLUDE
+
+    def __str__(self) -> str:
+        return self.label
+
+
+@dataclass(frozen=True)
+class PolicyView:
+    """A threshold policy of a framework document, with labels for pages."""
+
+    id: str
+    threshold: Decimal | None
+    effective_from: dt.date
+    effective_to: dt.date | None
+    label_ko: str
+    label_en: str
+    source: str
+    framework: engine.Framework
+    policy: engine.Policy
+
+    @property
+    def label(self) -> str:
+        return (self.label_en if _english() else self.label_ko) or self.label_ko
+
+    def decide(self, score) -> DecisionView:
+        """The engine's decision for one published total under this policy."""
+        code = decide_totals(self.framework, [score], policy=self)[0]
+        return decision_view(self.framework, code, policy_id=self.id)
+
+
+def _view(framework: engine.Framework, policy: engine.Policy) -> PolicyView:
+    threshold = None if policy.threshold is None else Decimal(_plain(policy.threshold))
+    below = framework.decision_def(policy.below) if policy.below else None
+    if threshold is not None and below is not None:
+        label_ko = f"{_plain(threshold)}점 미만 {below.label}"
+        label_en = f"below {_plain(threshold)} {(below.label_en or below.label).lower()}"
+    else:
+        label_ko = label_en = policy.note or policy.id
+    return PolicyView(id=policy.id, threshold=threshold, effective_from=policy.effective_from,
+                      effective_to=policy.effective_to, label_ko=label_ko, label_en=label_en,
+                      source=policy.note or "", framework=framework, policy=policy)
+
+
+def outsourcing_framework() -> engine.Framework:
+    """The framework published totals are decided under (its policies are the
+    outsourcing preset's, defined once there)."""
+    return bundled_preset(OUTSOURCING_TOTALS_PRESET)
+
+
+def policies(framework: engine.Framework | None = None) -> tuple[PolicyView, ...]:
+    """The threshold policies of ``framework`` (default: outsourcing), oldest first."""
+    framework = framework or outsourcing_framework()
+    return tuple(sorted((_view(framework, p) for p in framework.policies),
+                        key=lambda p: p.effective_from))
+
+
+def get_policy(policy_id: str, framework: engine.Framework | None = None) -> PolicyView:
+    for p in policies(framework):
+        if p.id == policy_id:
+            return p
+    raise KeyError(f"unknown threshold policy {policy_id!r}")
+
+
+def policy_in_force_or_none(on: dt.date,
+                            framework: engine.Framework | None = None) -> PolicyView | None:
+    """The policy in force on ``on`` (its ``effective_from``..``effective_to``), or None."""
+    for p in policies(framework):
+        if p.policy.in_force(on):
+            return p
+    return None
+
+
+def policy_for_year_or_none(year: int) -> PolicyView | None:
+    return policy_in_force_or_none(dt.date(year, 1, 1))
+
+
+def policy_for_round_or_none(round_) -> PolicyView | None:
+    from seonggwa.evaluations.domain.scoring import decision_date
+
+    framework = (round_.framework_version.framework if round_.framework_version_id
+                 else outsourcing_framework())
+    return policy_in_force_or_none(decision_date(round_), framework)
+
+
+def no_policy_message(on: dt.date, framework: engine.Framework | None = None) -> str:
+    known = policies(framework)
+    if not known:
+        return _("%(date)s에 시행 중인 재계약 기준 정책이 없습니다 (등록된 기준 정책이 없음).") % {
+            "date": on.isoformat()}
+    return _("%(date)s에 시행 중인 재계약 기준 정책이 없습니다 "
+             "(가장 이른 정책은 %(first)s부터 시행).") % {
+        "date": on.isoformat(), "first": known[0].effective_from.isoformat()}
+
+
+def decision_view(framework: engine.Framework, code: str, *, policy_id: str = "") -> DecisionView:
+    d = framework.decision_def(code)
+    return DecisionView(code=code, label_ko=d.label, label_en=d.label_en or d.label,
+                        policy_id=policy_id)
+
+
+def decision_label(code: str, framework: engine.Framework | None = None) -> str:
+    """The label of a decision code in the active language, from the framework document
+    (default: outsourcing). Unknown codes are shown as they are."""
+    if not code:
+        return ""
+    framework = framework or outsourcing_framework()
+    try:
+        return decision_view(framework, code).label
+    except KeyError:
+        return code
+
+
+def what_if_policy(threshold, framework: engine.Framework | None = None) -> PolicyView:
+    """A what-if policy that is in force nowhere (never stored on a result): the
+    framework's first threshold policy with another threshold."""
+    framework = framework or outsourcing_framework()
+    base = next(p for p in framework.policies if p.threshold is not None)
+    value = Decimal(str(threshold))
+    policy = engine.Policy(id=f"what-if-threshold-{_plain(value)}",
+                           effective_from=dt.date.min, effective_to=None,
+                           threshold=float(value), below=base.below, otherwise=base.otherwise,
+                           note="what-if")
+    view = _view(framework, policy)
+    return PolicyView(**{**view.__dict__, "label_ko": view.label_ko + " (가정)",
+                         "label_en": view.label_en + " (what-if)"})
+
+
+def decide_totals(framework: engine.Framework, totals, *, policy: PolicyView) -> list[str]:
+    """Decision codes of published totals under ``policy`` — by the engine."""
+    values = np.asarray([float(t) for t in totals], dtype=np.float64)
+    index = engine.decide_totals(framework, values, policy=policy.policy)
+    codes = framework.decision_codes
+    return [codes[int(i)] for i in index]
+
+
+def decide_array(framework: engine.Framework, totals: np.ndarray, *,
+                 policy: PolicyView) -> np.ndarray:
+    """Vectorised :func:`decide_totals`: the engine's decision indices."""
+    return engine.decide_totals(framework, np.asarray(totals, dtype=np.float64),
+                                policy=policy.policy)
