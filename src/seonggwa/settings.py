@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "seonggwa.accounts",
     "seonggwa.registry",
     "seonggwa.evaluations",
+    "seonggwa.access",
     "seonggwa.office",
     "seonggwa.portal",
 ]

@@ -1,12 +1,10 @@
 """Who may open which office page, and which services and results they see there.
 
-Role checks use the permissions of :mod:`seonggwa.accounts.rules`
-(``office.view_office``, ``office.manage_evaluations``); object checks and list
-querysets use the domain rules (:mod:`seonggwa.registry.rules`,
-:mod:`seonggwa.evaluations.rules`). The office pages are the working view: a department
-or contractor sees *its own* services there (the public pages show everyone's published
-results), so the lists are narrowed to the services the user owns or holds — by
-:func:`seonggwa.registry.rules.visible_services`, the one rule for that.
+Every rule and list queryset comes from the one access policy, :mod:`seonggwa.access`
+(re-exported here for the office views). The office pages are the working view: a
+department or contractor sees *its own* services there (the public pages show everyone's
+published results), an evaluator or committee member what they are assigned to plus
+what is published, and only an officer sees everything.
 """
 
 from __future__ import annotations
@@ -16,11 +14,26 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
-from seonggwa.accounts.models import Role, role_of
-from seonggwa.evaluations.rules import visible_results
-from seonggwa.registry.rules import visible_services
+from seonggwa.access.policy import (
+    can_see_everything,
+    visible_results,
+    visible_rounds,
+    visible_services,
+    what_if_results,
+)
 
-SEE_ALL = (Role.OFFICER, Role.EVALUATOR, Role.COMMITTEE)
+__all__ = [
+    "can_see_everything",
+    "office_required",
+    "office_results",
+    "officer_required",
+    "registry_officer_required",
+    "visible_results",
+    "visible_rounds",
+    "visible_services",
+    "what_if_required",
+    "what_if_results",
+]
 
 
 def _require(perm: str):
@@ -41,18 +54,15 @@ def _require(perm: str):
 office_required = _require("office.view_office")
 officer_required = _require("office.manage_evaluations")
 registry_officer_required = _require("registry.change_service")
+what_if_required = _require("evaluations.run_what_if")
 
 
 def office_results(user):
-    """Results shown to ``user`` on the office pages: what the rules let them see, of
-    their own services."""
+    """Outsourcing results shown to ``user`` on the office pages: what the policy lets
+    them see, of the services they may see."""
     from seonggwa.evaluations.models import Result
 
-    qs = visible_results(user, Result.objects.all())
-    if role_of(user) in SEE_ALL:
+    qs = visible_results(user, Result.objects.outsourcing())
+    if can_see_everything(user):
         return qs
     return qs.filter(service__in=visible_services(user).values("pk"))
-
-
-def can_see_everything(user) -> bool:
-    return role_of(user) in SEE_ALL
