@@ -650,7 +650,7 @@ def _parse_table(doc: _Doc, low: float, high: float) -> dict[float, float]:
     table: dict[float, float] = {}
     for key, fraction in raw.items():
         path = f"{doc.at('table')}.{key}"
-        value = _as_number(key, path)
+        value = _as_key_number(key, path)
         share = _as_number(fraction, path)
         if not low <= value <= high:
             raise FrameworkError(path, f"value {value:g} is outside the scale {low:g}-{high:g}")
@@ -664,6 +664,17 @@ def _parse_table(doc: _Doc, low: float, high: float) -> dict[float, float]:
     return table
 
 
+def _as_key_number(key: Any, path: str) -> float:
+    """A number used as a mapping key: YAML gives 5, JSON (a document stored in a
+    database) gives "5" — both mean the scale value 5."""
+    if isinstance(key, str):
+        try:
+            key = float(key.strip())
+        except ValueError:
+            raise FrameworkError(path, f"expected a number, got {key!r}") from None
+    return _as_number(key, path)
+
+
 def _parse_labels(doc: _Doc, scale: Scale) -> dict[str, float]:
     raw = doc.raw("labels", {})
     if not isinstance(raw, Mapping):
@@ -671,7 +682,7 @@ def _parse_labels(doc: _Doc, scale: Scale) -> dict[str, float]:
     labels: dict[str, float] = {}
     for key, label in raw.items():
         path = f"{doc.at('labels')}.{key}"
-        value = _as_number(key, path)
+        value = _as_key_number(key, path)
         if not isinstance(label, str) or not label.strip():
             raise FrameworkError(path, "a label must be non-empty text")
         if not scale.on_scale(np.array([value]))[0]:

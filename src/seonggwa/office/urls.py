@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import assignments, dashboard, due, registry, services, transfer, whatif
+from .views import assignments, dashboard, due, registry, rounds, services, transfer, whatif
 
 app_name = "office"
 urlpatterns = [
@@ -18,6 +18,8 @@ urlpatterns = [
     path("services/<str:key>/follow-up/<int:item_id>/", services.follow_up,
          name="follow_up"),
     path("what-if/", whatif.what_if_view, name="what_if"),
+    path("rounds/", rounds.round_list, name="rounds"),
+    path("rounds/<int:pk>/", rounds.round_detail, name="round"),
     path("assignments/", assignments.assignment_index, name="assignments"),
     path("assignments/<int:round_id>/", assignments.assignment_round,
          name="assignment_round"),

@@ -118,7 +118,10 @@ class Result(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.round} {self.service_name or self.subject} {self.score}"
+        # Language-neutral: this text is kept in the audit trail, read in either language.
+        rnd = self.round
+        when = f"{rnd.year.year}-{rnd.number}" if rnd.number else f"{rnd.year.year}"
+        return f"{self.service_name or self.subject} ({when}) {self.score}"
 
     @property
     def year(self) -> int:

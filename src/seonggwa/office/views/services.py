@@ -18,9 +18,8 @@ from seonggwa.evaluations.interfaces import presentation
 from seonggwa.evaluations.models import ItemKind, Narrative, NarrativeItem, Round
 from seonggwa.registry.domain.changes import audit_objects
 from seonggwa.registry.models import Organisation
-from seonggwa.registry.rules import visible_services
 
-from ..access import office_required, office_results
+from ..access import office_required, office_results, visible_services
 from ..forms import FollowUpForm, ServiceFilter
 from ..presentation import describe_flags
 from ..queries import SERVICE_SORTER, attach_shown_results, service_list
