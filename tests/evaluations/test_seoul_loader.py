@@ -1,5 +1,4 @@
 import shutil
-import time
 from decimal import Decimal
 
 import pytest
@@ -127,10 +126,9 @@ def test_services_known_only_from_narratives_have_no_department_not_an_empty_one
     assert not Service.objects.filter(department__name="").exists()
 
 
-def test_loader_is_idempotent_and_fast(db):
-    started = time.perf_counter()
+def test_loader_is_idempotent(db):
+    # (Its speed is a benchmark's business, not a test's: see bench/.)
     first = load_seoul()
-    elapsed = time.perf_counter() - started
     counts = (Result.objects.count(), Service.objects.count(), Organisation.objects.count(),
               Narrative.objects.count(), AuditEvent.objects.count())
     second = load_seoul()
@@ -139,7 +137,7 @@ def test_loader_is_idempotent_and_fast(db):
                       Organisation.objects.count(), Narrative.objects.count(),
                       AuditEvent.objects.count())
     assert first.created["results"] == 133
-    assert elapsed < 3
+    assert AuditEvent.objects.filter(action="result.create").count() == 133
 
 
 def test_loader_writes_an_audit_record_per_round(seoul):
