@@ -217,3 +217,19 @@ def test_a_locked_result_is_rescored_only_as_a_correction_with_a_reason(civic_ro
         workflow.rescore(civic_round, [a])
     result.refresh_from_db()
     assert result.status == Status.FINALISED and result.score == Decimal("160.71")
+
+
+def test_more_decimals_than_stored_are_refused_not_rounded(civic_round):
+    subject = _platform("마구 시민협력플랫폼")
+    with pytest.raises(WorkflowError, match="소수점 4자리"):
+        inputs.record_ratings(civic_round, [inputs.RatingEntry(subject, "Q", "74.99499", "서울시")])
+    assert not Rating.objects.exists()
+
+
+def test_a_subject_with_nothing_to_count_is_refused_by_name(civic_round):
+    subject = _platform("바구 시민협력플랫폼")
+    for code in ("Q", "G1", "G2"):
+        inputs.mark_not_applicable(civic_round, subject, code, "사업 중단")
+    with pytest.raises(WorkflowError, match="바구 시민협력플랫폼"):
+        workflow.rescore(civic_round)
+    assert not Result.objects.exists()

@@ -77,8 +77,10 @@ def _indicator(framework: engine.Framework, code: str) -> engine.Indicator:
     return framework.indicator(code)
 
 
-def parse_number(value, *, what: str) -> Decimal:
-    """A finite decimal number; text, NaN, infinity and absurd magnitudes are refused."""
+def parse_number(value, *, what: str, places: int = 6) -> Decimal:
+    """A finite decimal number with at most ``places`` decimals (what the database keeps:
+    a value it would round silently could decide differently); text, NaN, infinity and
+    absurd magnitudes are refused."""
     try:
         number = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
@@ -87,6 +89,9 @@ def parse_number(value, *, what: str) -> Decimal:
     if not number.is_finite() or abs(number) >= MAX_VALUE:
         raise WorkflowError(_("%(what)s이(가) 올바른 숫자가 아닙니다: %(value)s")
                             % {"what": what, "value": str(value)[:40]})
+    if number != number.quantize(Decimal(1).scaleb(-places)):
+        raise WorkflowError(_("%(what)s은(는) 소수점 %(places)s자리까지입니다: %(value)s")
+                            % {"what": what, "places": places, "value": str(value)[:40]})
     return number
 
 
@@ -96,7 +101,7 @@ def check_rating(framework: engine.Framework, code: str, value) -> Decimal:
     if not ind.uses_panel:
         raise WorkflowError(_("%(code)s는 정량 지표입니다: 점수 대신 실적을 입력하십시오.")
                             % {"code": code})
-    number = parse_number(value, what=_("점수"))
+    number = parse_number(value, what=_("점수"), places=4)
     scale = ind.scale
     if scale is not None and not bool(scale.on_scale(np.array([float(number)]))[0]):
         raise WorkflowError(

@@ -233,6 +233,10 @@ def store_outcomes(round_: Round, subjects: Sequence[Subject], result: engine.Ba
     record per result, with the result before and after.
     """
     framework = framework_for(round_)
+    nothing = [s.name for i, s in enumerate(subjects) if not np.isfinite(result.total[i])]
+    if nothing:
+        raise WorkflowError(_("반영할 지표가 없어 총점을 낼 수 없습니다: %(names)s")
+                            % {"names": ", ".join(nothing[:5])})
     version = round_.framework_version
     now = timezone.now()
     existing = {r.subject_id: r for r in Result.objects.filter(

@@ -296,11 +296,7 @@ def rescore(round_: Round, subjects: Sequence[Subject] | None = None, *, reason:
     """
     round_framework(round_, actor=actor, actor_label=actor_label)
     if subjects is None:
-        from seonggwa.evaluations.models import Rating
-
-        ids = (Rating.objects.filter(round=round_, superseded_at__isnull=True)
-               .values_list("subject_id", flat=True).distinct())
-        subjects = list(Subject.objects.filter(pk__in=ids).order_by("pk"))
+        subjects = subjects_with_inputs(round_)
     locked = Result.objects.filter(round=round_, subject__in=subjects,
                                    status__in=[Status.FINALISED, Status.PUBLISHED])
     if locked.exists() and not (reason or "").strip():
@@ -309,6 +305,23 @@ def rescore(round_: Round, subjects: Sequence[Subject] | None = None, *, reason:
     action = "result.amend" if (reason or "").strip() else "result.score"
     return scoring.store_outcomes(round_, subjects, outcome, action=action, actor=actor,
                                   actor_label=actor_label, reason=(reason or "").strip())
+
+
+def subjects_with_inputs(round_: Round) -> list[Subject]:
+    """Every subject of ``round_`` with any stored input (ratings, measurements,
+    not-applicable marks, overrides)."""
+    from seonggwa.evaluations.models import (
+        ClassificationOverride,
+        Measurement,
+        NotApplicable,
+        Rating,
+    )
+
+    ids = set(Rating.objects.filter(round=round_, superseded_at__isnull=True)
+              .values_list("subject_id", flat=True))
+    for model in (Measurement, NotApplicable, ClassificationOverride):
+        ids |= set(model.objects.filter(round=round_).values_list("subject_id", flat=True))
+    return list(Subject.objects.filter(pk__in=ids).order_by("pk"))
 
 
 def _fire(machine, obj, name: str, actor, actor_label: str, *, idempotent: bool = True):
