@@ -217,7 +217,7 @@ def record_result(
 
 
 def _locked_result(result: Result) -> Result:
-    return (Result.objects.select_for_update()
+    return (Result.objects.select_for_update(of=("self",))
             .select_related("round__year", "round__framework_version", "subject",
                             "framework_version").get(pk=result.pk))
 
