@@ -8,7 +8,7 @@ This module only shapes those for pages: a policy with its label in both languag
 decision with its label.
 
 Which date decides the policy: the evaluation's date — the round's start date when known,
-else 1 January of the evaluation year (:func:`scoring.decision_date`).
+else 1 January of the evaluation year (:func:`decision_date`).
 """
 
 from __future__ import annotations
@@ -128,11 +128,14 @@ def policy_for_year_or_none(year: int) -> PolicyView | None:
 
 
 def policy_for_round_or_none(round_) -> PolicyView | None:
-    from seonggwa.evaluations.domain.scoring import decision_date
-
     framework = (round_.framework_version.framework if round_.framework_version_id
                  else outsourcing_framework())
     return policy_in_force_or_none(decision_date(round_), framework)
+
+
+def decision_date(round_) -> dt.date:
+    """The date that decides a round's policy: its start date, else 1 January."""
+    return round_.start or dt.date(round_.year.year, 1, 1)
 
 
 def no_policy_message(on: dt.date, framework: engine.Framework | None = None) -> str:

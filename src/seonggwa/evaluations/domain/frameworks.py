@@ -23,29 +23,15 @@ OUTSOURCING_TOTALS_PRESET = "seoul-outsourcing-published-total"
 OUTSOURCING_PRESET = "seoul-outsourcing"
 
 
-# Parsed frameworks by checksum: a checksum names exactly one document, so the cache can
-# never serve stale rules, whatever database or process asks.
-_PARSED: dict[str, engine.Framework] = {}
-
-
-def framework_of(version: FrameworkVersion) -> engine.Framework:
-    """The validated engine framework of a stored version (parsed once per checksum)."""
-    found = _PARSED.get(version.checksum)
-    if found is None:
-        found = engine.framework_from_dict(version.document, source=str(version))
-        _PARSED[version.checksum] = found
-    return found
-
-
 def frameworks_by_id(version_ids) -> dict[int, engine.Framework]:
     """Frameworks of several stored versions; documents are read only for checksums not
     parsed yet (pages label thousands of results with one small query)."""
     ids = {i for i in version_ids if i is not None}
     checksums = dict(FrameworkVersion.objects.filter(pk__in=ids).values_list("pk", "checksum"))
-    missing = {pk for pk, c in checksums.items() if c not in _PARSED}
+    missing = {pk for pk, c in checksums.items() if not FrameworkVersion.is_parsed(c)}
     for version in FrameworkVersion.objects.filter(pk__in=missing):
-        framework_of(version)
-    return {pk: _PARSED[c] for pk, c in checksums.items()}
+        version.framework  # noqa: B018 - parses and caches
+    return {pk: FrameworkVersion.parsed(c) for pk, c in checksums.items()}
 
 
 def _jsonable_document(framework: engine.Framework) -> dict:

@@ -14,7 +14,6 @@ The evaluation's date decides the threshold policy: the round's start date, else
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from django.utils.translation import gettext as _
 from seonggwa import engine
 from seonggwa.core.audit import record_many
 from seonggwa.evaluations.domain import decisions
+from seonggwa.evaluations.domain.decisions import decision_date
 from seonggwa.evaluations.domain.errors import WorkflowError
 from seonggwa.evaluations.models import (
     AreaOutcome,
@@ -41,11 +41,6 @@ from seonggwa.evaluations.models import (
     Subject,
 )
 from seonggwa.registry.models import Organisation, Service
-
-
-def decision_date(round_: Round) -> dt.date:
-    """The date that decides a round's policy: its start date, else 1 January."""
-    return round_.start or dt.date(round_.year.year, 1, 1)
 
 
 def framework_for(round_: Round) -> engine.Framework:

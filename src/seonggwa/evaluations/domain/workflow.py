@@ -22,7 +22,7 @@ result, and corrections go through :func:`amend_result`.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
@@ -114,17 +114,11 @@ def total_indicator(framework: engine.Framework) -> engine.Indicator:
 
 
 @dataclass
-class PublishedTotal:
-    """One outsourced service's result as published: its total and its row as written."""
+class PublishedTotal(Published):
+    """One outsourced service's result as published: its total beside its row as written
+    (``service`` is required here)."""
 
-    service: Service
-    score: object
-    seq: int | None = None
-    service_name: str = ""
-    department: Organisation | None = None
-    contractors: list[Organisation] = field(default_factory=list)
-    contractor_name: str = ""
-    remark: str = ""
+    score: object = None
 
     def published(self) -> Published:
         contractors = list(self.contractors)
@@ -150,10 +144,8 @@ def record_results(round_: Round, rows: Sequence[PublishedTotal], *,
     """
     if not rows:
         return []
-    if round_.status != Status.DRAFT and status == Status.DRAFT:
-        ensure_round_open(round_)
-    if round_.published_only:
-        ensure_round_open(round_)
+    if status == Status.DRAFT or round_.published_only:  # a loader of history may add
+        ensure_round_open(round_)                         # published rows to a closed round
     version = round_framework(round_, actor=actor, actor_label=actor_label)
     framework = version.framework
     indicator = total_indicator(framework)

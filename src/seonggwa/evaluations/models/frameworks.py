@@ -12,6 +12,12 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from seonggwa import engine
+
+# Parsed frameworks by checksum: a checksum names exactly one document, so the cache can
+# never serve stale rules, whatever database or process asks.
+_PARSED: dict[str, engine.Framework] = {}
+
 
 class ImmutableError(RuntimeError):
     """Raised when code tries to change or delete a stored framework version."""
@@ -52,8 +58,19 @@ class FrameworkVersion(models.Model):
         raise ImmutableError(f"framework version {self} cannot be deleted")
 
     @property
-    def framework(self):
-        """The engine's validated :class:`~seonggwa.engine.Framework` (cached per checksum)."""
-        from seonggwa.evaluations.domain.frameworks import framework_of
+    def framework(self) -> engine.Framework:
+        """The engine's validated :class:`~seonggwa.engine.Framework` (parsed once per
+        checksum)."""
+        found = _PARSED.get(self.checksum)
+        if found is None:
+            found = engine.framework_from_dict(self.document, source=str(self))
+            _PARSED[self.checksum] = found
+        return found
 
-        return framework_of(self)
+    @classmethod
+    def is_parsed(cls, checksum: str) -> bool:
+        return checksum in _PARSED
+
+    @classmethod
+    def parsed(cls, checksum: str) -> engine.Framework:
+        return _PARSED[checksum]

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET
 
 from seonggwa.access.policy import visible_results, visible_rounds
 from seonggwa.evaluations.domain import decisions
-from seonggwa.evaluations.domain.scoring import decision_date
+from seonggwa.evaluations.domain.decisions import decision_date
 from seonggwa.evaluations.models import AreaOutcome, Round
 
 from ..access import office_required
