@@ -103,6 +103,8 @@ def generate_registry(services: int, years: tuple[int, int] = (2018, 2023), *, s
         if not (first <= p.end.year <= last) or p.service.has_statutory_evaluation:
             continue
         rnd = round_map[(p.end.year, round_for_end(p.end) or 3)]
+        if rnd.published_only:  # a real round known only from its published summary
+            continue
         by_round.setdefault(rnd, []).append(workflow.PublishedTotal(
             service=p.service, score=Decimal(f"{scores[i]:.2f}"), contractors=[who]))
     results = 0
