@@ -7,6 +7,10 @@ the policy in force. Deterministic for a given ``seed``.
 
 Meant for a separate database (``SEONGGWA_VAR_DIR`` or ``DATABASE_URL``): it refuses to
 add results to years that already hold non-generated results unless ``allow_mixed``.
+Rows are written in bulk and results finalised and published in bulk
+(:func:`~seonggwa.evaluations.domain.workflow.finalise_results`), so 50,000 services
+take well under a minute on SQLite; :func:`analyze` refreshes the planner's statistics
+afterwards (the ``generate_registry`` command runs it).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import time
 from decimal import Decimal
 
 import numpy as np
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 from seonggwa.core.audit import record
 from seonggwa.evaluations.domain import workflow
@@ -70,7 +74,8 @@ def generate_registry(services: int, years: tuple[int, int] = (2018, 2023), *, s
                         has_statutory_evaluation=bool(rng.random() < 0.05),
                         notes="generate_registry") for i in range(services)]
     Service.objects.bulk_create(svc_objs, batch_size=2000)
-    svc_objs = list(Service.objects.filter(key__startswith=PREFIX).order_by("key"))
+    svc_objs = list(Service.objects.filter(key__startswith=PREFIX).select_related("department")
+                    .order_by("key"))
 
     # contract chains of 3 years, ends spread over the months
     periods, members = [], []
@@ -113,11 +118,36 @@ def generate_registry(services: int, years: tuple[int, int] = (2018, 2023), *, s
             results += len(workflow.record_results(rnd, rows, status=Status.PUBLISHED,
                                                    actor_label="generate_registry"))
             continue
-        results += len(workflow.record_results(rnd, rows, actor_label="generate_registry"))
+        created = workflow.record_results(rnd, rows, actor_label="generate_registry")
+        results += len(created)
+        workflow.finalise_results(created, actor_label="generate_registry")
         workflow.finalise_round(rnd, actor_label="generate_registry")
+        workflow.publish_results(created, actor_label="generate_registry")
         workflow.publish_round(rnd, actor_label="generate_registry")
     summary = {"services": len(svc_objs), "contract_periods": len(periods),
                "results": results, "seconds": round(time.perf_counter() - started, 2)}
     if svc_objs:
         record("registry.generate", svc_objs[0], after=summary, actor_label="generate_registry")
     return summary
+
+
+def analyze(using: str = DEFAULT_DB_ALIAS) -> str:
+    """Refresh the query planner's statistics after a bulk load and say how.
+
+    Without it the planner guesses from an empty or tiny table and the pages were 2–4×
+    slower on a freshly generated registry. PostgreSQL runs ``VACUUM ANALYZE`` (VACUUM
+    cannot run inside a transaction: call this after :func:`generate_registry` has
+    committed); SQLite runs ``ANALYZE`` (fills ``sqlite_stat1``). Other backends: nothing.
+    """
+    connection = connections[using]
+    if connection.in_atomic_block:
+        raise RuntimeError("analyze() must run outside a transaction (VACUUM refuses one)")
+    vendor = connection.vendor
+    with connection.cursor() as cursor:
+        if vendor == "postgresql":
+            cursor.execute("VACUUM ANALYZE")
+            return "VACUUM ANALYZE"
+        if vendor == "sqlite":
+            cursor.execute("ANALYZE")
+            return "ANALYZE"
+    return ""

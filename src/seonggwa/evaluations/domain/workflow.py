@@ -57,7 +57,8 @@ from seonggwa.registry.models import Organisation, Service
 
 __all__ = [
     "PublishedTotal", "WorkflowError", "adjust_due", "amend_result", "finalise_result",
-    "finalise_round", "open_round", "parse_score", "publish_result", "publish_round",
+    "finalise_results", "finalise_round", "open_round", "parse_score", "publish_result",
+    "publish_results", "publish_round",
     "record_result", "record_results", "rescore", "set_follow_up", "update_result",
 ]
 
@@ -357,6 +358,33 @@ def publish_round(round_: Round, actor=None, actor_label: str = "") -> Round:
     for result in round_.results.filter(status=Status.FINALISED).select_related("round__year"):
         publish_result(result, actor, actor_label)
     return _fire(lifecycle.ROUND, round_, "publish", actor, actor_label)
+
+
+def _fire_many(machine, objects, name: str, actor, actor_label: str) -> list:
+    target = machine.transition(name).target
+    todo = [obj for obj in objects if obj.status != target]  # idempotent, as _fire
+    try:
+        machine.fire_many(todo, name, actor=actor, actor_label=actor_label)
+    except TransitionRefused as exc:
+        raise WorkflowError(exc.messages) from None
+    return list(objects)
+
+
+@transaction.atomic
+def finalise_results(results: Iterable[Result], actor=None, actor_label: str = "") -> list[Result]:
+    """Finalise many results at once — :func:`finalise_result` for a whole round or an
+    import: one ``UPDATE`` and one bulk audit insert instead of a save and an insert per
+    result. All or nothing: if any result may not be finalised, none is and the
+    :class:`WorkflowError` names each. Results already finalised are left as they are.
+    Pass results with ``round__year`` selected (the audit trail names the round)."""
+    return _fire_many(lifecycle.RESULT, list(results), "finalise", actor, actor_label)
+
+
+@transaction.atomic
+def publish_results(results: Iterable[Result], actor=None, actor_label: str = "") -> list[Result]:
+    """Publish many finalised results at once (see :func:`finalise_results`); a draft
+    among them refuses the whole batch."""
+    return _fire_many(lifecycle.RESULT, list(results), "publish", actor, actor_label)
 
 
 @transaction.atomic
