@@ -50,7 +50,7 @@ def test_batched_figures_are_the_published_ones(seoul):
     by_period = {(s.year, s.round): s for s in statistics.all_statistics()}
     assert [by_period[(y, None)].average_display for y in (2018, 2019, 2020)] == [
         "80.51", "80.54", "80.34"]
-    assert by_period[(2019, None)].change_vs_previous_display == "0.03"
+    assert by_period[(2019, None)].change_vs_previous_display == "+0.03"
     assert by_period[(2022, 3)].source == statistics.PUBLISHED
     assert by_period[(2024, None)].evaluated == 10
     assert by_period[(2024, 1)].below_count == 3  # 60.5, 67.5, 74.5 < 75 (2024: 75 points)
@@ -95,3 +95,70 @@ def test_statistics_and_decisions_of_a_year_without_policy(db):
     assert any("1998-12-31에 시행 중인 재계약 기준 정책이 없습니다" in n for n in sheet.notes)
     assert EvaluationYear.objects.filter(year=1999).exists()
     assert Round.objects.filter(year__year=1999).count() == 1
+
+
+# --- drafts, comparisons and published precision (issue 7 items 2 and 16) ------------
+
+
+def _mean_of(qs):
+    scores = list(qs.values_list("score", flat=True))
+    return sum(scores, Decimal(0)) / len(scores)
+
+
+def test_a_draft_year_is_labelled_and_compares_with_the_previous_evaluated_year(seoul):
+    """2024 results recorded as drafts: office figures count them and say so; public
+    figures (published rows only) leave them out; "전년 대비" of 2024 names 2020 (the
+    latest earlier year with results), not 2023 (a published summary only) or 2023-1."""
+    rnd = draft_round(2024, 1)
+    for i, score in enumerate(("70.25", "81.50", "90.00")):
+        workflow.record_result(service=service(f"svc-d{i}"), round=rnd, score=score)
+    everything = statistics.year_statistics(2024)
+    assert everything.is_draft and everything.draft_count == 3
+    assert everything.status_label == "초안 포함 (작성 중)"
+    rows_2024 = Result.objects.filter(round__year__year=2024)
+    assert everything.average == _mean_of(rows_2024)
+    # the latest earlier year with results or a published year average (2022 and
+    # 2023 published only one round's summary each, no year average)
+    assert everything.previous_year == 2020
+    assert everything.previous_average == _mean_of(Result.objects.filter(
+        round__year__year=2020))
+    assert everything.change_vs_previous == everything.average - everything.previous_average
+    public = statistics.year_statistics(2024, results=Result.objects.published())
+    assert public is None  # no published row, no published summary: nothing public
+    assert not statistics.year_statistics(2020).is_draft
+
+
+def test_a_year_is_compared_only_with_earlier_years_of_the_window(seoul):
+    by_year = {s.year: s for s in statistics.all_statistics(multi_year=(2015, 2021),
+                                                            include_rounds=False)}
+    assert by_year[2018].multi_year_average is None  # nothing before 2018
+    assert by_year[2018].change_vs_multi_year is None
+    s2020 = by_year[2020]
+    assert s2020.multi_year_years == (2018, 2019)
+    assert s2020.multi_year_label == "2018–2019"
+    assert s2020.multi_year_missing == (2015, 2016, 2017)
+    assert s2020.multi_year_average == _mean_of(Result.objects.filter(
+        round__year__year__in=(2018, 2019)))
+    # the published 2022 comparison keeps the period it was printed with
+    assert by_year.get(2022) is None or by_year[2022].multi_year_label == "2015–2021"
+
+
+def test_published_figures_keep_the_precision_they_were_printed_with(seoul):
+    from seonggwa.data.seoul import reader
+
+    printed = {(s.year, s.round): s for s in reader.load_rounds()}
+    s2022 = statistics.round_statistics(2022, 3)
+    line = printed[(2022, 3)]
+    assert s2022.source == statistics.PUBLISHED
+    # '3개(43%)' and '6.3점 ... 하락' as printed, not 43.0% or -6.30
+    assert f"({s2022.below_share_display})" in line.below_threshold_share.text
+    assert s2022.below_share_display == "43%"
+    assert s2022.change_vs_previous_display == "-6.3"
+    assert s2022.change_vs_previous_display.lstrip("-") + "점" in (
+        line.previous_year_difference.text)
+    assert s2022.average_display == "75.99" and s2022.previous_year == 2021
+    s2023 = statistics.round_statistics(2023, 2)
+    assert s2023.below_share_display == "20.7%"
+    assert f"({s2023.below_share_display})" in printed[(2023, 2)].below_threshold_share.text
+    # recomputed figures: two decimals, the stated rounding
+    assert statistics.year_statistics(2019).change_vs_previous_display == "+0.03"

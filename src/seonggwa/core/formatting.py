@@ -43,9 +43,30 @@ def format_score(value, decimals: int = 2) -> str:
 
 
 def format_percent(value, decimals: int = 1) -> str:
-    """A share given as a fraction (0.429) or percentage points is shown with 1 decimal."""
+    """A share in percentage points, with ``decimals`` decimals (1 unless the figure was
+    published with another precision: 43 → '43%', 20.7 → '20.7%')."""
     rounded = round_half_up(value, decimals)
     return "–" if rounded is None else f"{rounded:,.{decimals}f}%"
+
+
+def format_signed(value, decimals: int = 2) -> str:
+    """A difference with its sign: 0.03 → '+0.03', -6.3 (1 decimal) → '-6.3', 0 → '0.00'."""
+    rounded = round_half_up(value, decimals)
+    if rounded is None:
+        return "–"
+    sign = "+" if rounded > 0 else ""
+    return f"{sign}{rounded:,.{decimals}f}"
+
+
+def decimals_of(text) -> int | None:
+    """How many decimals a figure was printed with: '43' → 0, '-6.3' → 1, '75.99' → 2
+    (from the published text, so a stored 43.0 can be shown as published: 43%)."""
+    if text is None:
+        return None
+    number = to_decimal(str(text).replace(",", "").strip())
+    if number is None or not number.is_finite():
+        return None
+    return max(0, -number.as_tuple().exponent)
 
 
 def format_won(value, language: str = "ko") -> str:

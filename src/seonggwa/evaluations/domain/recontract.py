@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from seonggwa.evaluations.domain import decisions as policies
-from seonggwa.evaluations.models import ItemKind, Narrative, NarrativeItem, Result
+from seonggwa.evaluations.models import ItemKind, Narrative, NarrativeItem, Result, Status
 from seonggwa.registry.models import (
     AuditResult,
     ContractPeriod,
@@ -110,6 +110,21 @@ class DecisionSheet:
     notes: list[str] = field(default_factory=list)
 
     @property
+    def latest_is_draft(self) -> bool:
+        """The latest score is a draft (초안): not finalised, may still change."""
+        return self.latest_result is not None and self.latest_result.status == Status.DRAFT
+
+    @property
+    def latest_is_published(self) -> bool:
+        return (self.latest_result is not None
+                and self.latest_result.status == Status.PUBLISHED)
+
+    @property
+    def latest_status_label(self) -> str:
+        """초안 / 확정 / 공개 — the status of the latest score, for the sheet."""
+        return self.latest_result.get_status_display() if self.latest_result else ""
+
+    @property
     def policy_changed(self) -> bool:
         return bool(self.decided_policy and self.policy_now
                     and self.decided_policy.id != self.policy_now.id)
@@ -131,6 +146,13 @@ def decision_sheet(service: Service, *, recontract_date: dt.date | None = None,
     result = latest_result(service)
     sheet = DecisionSheet(service, result, None, None, None, None, contract, recontract_date)
     if result is not None:
+        if result.status == Status.DRAFT:
+            sheet.notes.append(
+                _("최근 점수(%(round)s)는 초안입니다: 확정 전이라 바뀔 수 있습니다.")
+                % {"round": result.round})
+        elif result.status != Status.PUBLISHED:
+            sheet.notes.append(_("최근 점수(%(round)s)는 확정되었으나 아직 공개 전입니다.")
+                               % {"round": result.round})
         framework = result.framework
         try:
             sheet.decided_policy = policies.get_policy(result.policy_id, framework)

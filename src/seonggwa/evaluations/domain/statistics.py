@@ -7,9 +7,23 @@ display (``seonggwa.core.formatting.format_score``/``format_percent``), or throu
 the policy in force for the year (``policy.policy_for_year``).
 
 Where a year has no result rows (2022, 2023: only summary figures and narratives were
-published), the statistics are the published figures with ``source="published"``.
+published), the statistics are the published figures with ``source="published"``,
+shown at the precision they were printed (``precision``: 43 stays "43%", −6.3 stays
+"−6.3"); recomputed figures are shown with two decimals (shares one).
 
-Multi-year average: ``multi_year=(first, last)`` with ``multi_year_method``:
+Drafts: every figure says how many of its rows are not yet published
+(``unpublished_count``; ``draft_count`` of them still 초안). Public pages pass
+``Result.objects.published()`` so nothing unpublished is counted; office pages may count
+them, labelled (``is_draft``, ``status_label``), and a comparison with such a year says
+so (``previous_is_draft``, ``multi_year_includes_drafts``).
+
+"전년 대비" compares with the latest EARLIER year that has results (2022 → 2020 when
+2021 has none), named in ``previous_year``.
+
+Multi-year average: ``multi_year=(first, last)`` with ``multi_year_method``; for a
+year's card only the years of that window BEFORE the year count (the 2018 card never
+averages 2019–2020), and the label names the years actually covered
+(``multi_year_years``; ``multi_year_missing`` lists requested years without rows):
 
 - ``"pooled"`` (default): the mean of every result in those years (each service counts
   once per evaluation);
@@ -28,9 +42,15 @@ import numpy as np
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
 
-from seonggwa.core.formatting import format_percent, format_score, round_half_up
+from seonggwa.core.formatting import (
+    decimals_of,
+    format_percent,
+    format_score,
+    format_signed,
+    round_half_up,
+)
 from seonggwa.evaluations.domain import decisions as policies
-from seonggwa.evaluations.models import EvaluationYear, PublishedSummary, Result, Round
+from seonggwa.evaluations.models import EvaluationYear, PublishedSummary, Result, Round, Status
 
 RECOMPUTED = "recomputed"
 PUBLISHED = "published"
@@ -58,22 +78,63 @@ class PeriodStatistics:
     multi_year_average: Decimal | None = None
     change_vs_multi_year: Decimal | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # rows not yet published among those counted (draft_count of them still drafts)
+    unpublished_count: int = 0
+    draft_count: int = 0
+    previous_is_draft: bool = False
+    multi_year_years: tuple[int, ...] = ()
+    multi_year_missing: tuple[int, ...] = ()
+    multi_year_includes_drafts: bool = False
+    # decimals each published figure was printed with (``average``, ``below_share``, ...)
+    precision: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def is_draft(self) -> bool:
+        """Some counted rows are not published yet (office pages only)."""
+        return self.unpublished_count > 0
+
+    @property
+    def status_label(self) -> str:
+        """"" when every row is published, else what the figure is (초안 / 공개 전)."""
+        if self.draft_count:
+            return str(DRAFT_LABEL)
+        if self.unpublished_count:
+            return str(UNPUBLISHED_LABEL)
+        return ""
+
+    def decimals(self, name: str, default: int = 2) -> int:
+        """Decimals to show ``name`` with: as printed for a published figure, else the
+        stated rounding (scores two decimals, shares one)."""
+        return dict(self.precision).get(name, default)
 
     @property
     def average_display(self) -> str:
-        return format_score(self.average)
+        return format_score(self.average, self.decimals("average"))
+
+    @property
+    def threshold_display(self) -> str:
+        return format_score(self.threshold, 0)
 
     @property
     def below_share_display(self) -> str:
-        return format_percent(self.below_share)
+        return format_percent(self.below_share, self.decimals("below_share", 1))
+
+    @property
+    def previous_average_display(self) -> str:
+        return format_score(self.previous_average, self.decimals("previous_average"))
 
     @property
     def change_vs_previous_display(self) -> str:
-        return format_score(self.change_vs_previous)
+        return format_signed(self.change_vs_previous, self.decimals("change_vs_previous"))
+
+    @property
+    def multi_year_average_display(self) -> str:
+        return format_score(self.multi_year_average, self.decimals("multi_year_average"))
 
     @property
     def change_vs_multi_year_display(self) -> str:
-        return format_score(self.change_vs_multi_year)
+        return format_signed(self.change_vs_multi_year,
+                             self.decimals("change_vs_multi_year"))
 
     def as_dict(self) -> dict:
         return {k: getattr(self, k) for k in self.__dataclass_fields__}
@@ -103,10 +164,17 @@ class StatisticsData:
     def __init__(self, results: QuerySet | None = None):
         self.by_year: dict[int, list[Decimal]] = defaultdict(list)
         self.by_round: dict[tuple[int, int | None], list[Decimal]] = defaultdict(list)
-        for year, number, score in _base(results).values_list(
-                "round__year__year", "round__number", "score").order_by():
+        # (unpublished, draft) row counts per year and per round
+        self.unpublished: dict[object, list[int]] = defaultdict(lambda: [0, 0])
+        for year, number, score, status in _base(results).values_list(
+                "round__year__year", "round__number", "score", "status").order_by():
             self.by_year[year].append(score)
             self.by_round[(year, number)].append(score)
+            if status != Status.PUBLISHED:
+                for key in (year, (year, number)):
+                    counts = self.unpublished[key]
+                    counts[0] += 1
+                    counts[1] += status == Status.DRAFT
         self.years_with_rows = sorted(self.by_year)
         self.years = {ey.year: ey for ey in
                       EvaluationYear.objects.prefetch_related("institutions")}
@@ -151,9 +219,19 @@ class StatisticsData:
                 names = [o.name for o in ey.institutions.all()]
         return tuple(names)
 
+    def unpublished_counts(self, year: int, round_number: int | None = None
+                           ) -> tuple[int, int]:
+        """(rows not yet published, of which drafts) of a year or a round."""
+        key = year if round_number is None else (year, round_number)
+        found = self.unpublished.get(key)
+        return (found[0], found[1]) if found else (0, 0)
+
+    def covered_years(self, first: int, last: int) -> list[int]:
+        return [y for y in self.years_with_rows if first <= y <= last]
+
     def multi_year_average(self, first: int, last: int, method: str = "pooled"
                            ) -> Decimal | None:
-        years = [y for y in self.years_with_rows if first <= y <= last]
+        years = self.covered_years(first, last)
         if method == "pooled":
             n = sum(len(self.by_year[y]) for y in years)
             if not n:
@@ -164,7 +242,9 @@ class StatisticsData:
         raise ValueError(f"unknown multi-year method {method!r}")
 
     def previous(self, year: int) -> tuple[int | None, Decimal | None]:
-        """The latest earlier year with rows (recomputed) or a published average."""
+        """The latest earlier year with results: its average recomputed from the rows,
+        or its published average when only that was published (2018 → none, 2022 →
+        2020 when 2021 has no results)."""
         earlier_rows = max((y for y in self.years_with_rows if y < year), default=None)
         earlier_pub = None
         for s in self.summary_list:
@@ -189,6 +269,26 @@ def statistics_data(results: QuerySet | None = None) -> StatisticsData:
 
 NO_POLICY_NOTE = gettext_lazy("이 시기에 시행 중인 재계약 기준 정책이 없습니다.")
 PUBLISHED_ONLY_NOTE = gettext_lazy("공표 수치 (사무별 점수 미공개)")
+DRAFT_LABEL = gettext_lazy("초안 포함 (작성 중)")
+UNPUBLISHED_LABEL = gettext_lazy("공개 전 (확정)")
+
+
+def _published_precision(summary: PublishedSummary) -> tuple[tuple[str, int], ...]:
+    """Decimals each figure of ``summary`` was printed with: from the seed's text when
+    the summary was loaded from the Seoul data, else as stored."""
+    from seonggwa.data.seoul import labels
+
+    key = (summary.year.year, summary.round.number if summary.round_id else None)
+    if summary.source and labels.seed_id(summary.source) in labels.DOCUMENTS:
+        found = labels.published_precision().get(key)
+        if found is not None:
+            return tuple(sorted(found.items()))
+    out = []
+    for name in labels.SUMMARY_FIELDS.values():
+        value = getattr(summary, name)
+        if value is not None:
+            out.append((name, decimals_of(value.normalize()) if name != "average" else 2))
+    return tuple(out)
 
 
 def multi_year_average(first: int, last: int, *, method: str = "pooled",
@@ -232,10 +332,18 @@ def period_statistics(year: int, round_number: int | None = None, *,
         below = (sum(1 for s in scores if s < threshold) if threshold is not None
                  else None)
         prev_year, prev_avg = data.previous(year)
-        my_label, my_avg = "", None
+        unpublished, drafts = data.unpublished_counts(year, round_number)
+        my_label, my_avg, my_years, my_missing = "", None, (), ()
         if multi_year:
-            my_label = f"{multi_year[0]}–{multi_year[1]}"
-            my_avg = data.multi_year_average(*multi_year, method=multi_year_method)
+            # only the window's years before this one: a year is never compared with
+            # an average of later years (nor of itself)
+            first, last = multi_year[0], min(multi_year[1], year - 1)
+            my_years = tuple(data.covered_years(first, last)) if first <= last else ()
+            if my_years:
+                my_avg = data.multi_year_average(first, last, method=multi_year_method)
+                my_label = (f"{my_years[0]}–{my_years[-1]}" if len(my_years) > 1
+                            else str(my_years[0]))
+                my_missing = tuple(y for y in range(first, last + 1) if y not in my_years)
         if round_number is not None:
             total = rnd.subjects_total if rnd is not None else None
         else:
@@ -253,10 +361,26 @@ def period_statistics(year: int, round_number: int | None = None, *,
             multi_year_label=my_label, multi_year_average=my_avg,
             change_vs_multi_year=(average - my_avg) if my_avg is not None else None,
             notes=notes,
+            unpublished_count=unpublished, draft_count=drafts,
+            previous_is_draft=(prev_year is not None
+                               and data.unpublished_counts(prev_year)[0] > 0
+                               and prev_year in data.by_year),
+            multi_year_years=my_years, multi_year_missing=my_missing,
+            multi_year_includes_drafts=any(data.unpublished_counts(y)[0] for y in my_years),
         )
     if published is not None:
         if published.published_only:
             notes = notes + (str(PUBLISHED_ONLY_NOTE),)
+        # "전년" as printed: the year before (the document compares with it)
+        previous_year = year - 1 if published.previous_average is not None else None
+        my_years: tuple[int, ...] = ()
+        label = published.multi_year_label
+        if label and "–" in label:
+            try:
+                a, b = (int(x) for x in label.split("–"))
+                my_years = tuple(range(a, b + 1))
+            except ValueError:
+                my_years = ()
         return PeriodStatistics(
             year=year, round=round_number, source=PUBLISHED,
             evaluated=published.evaluated_count, subjects_total=published.subjects_total,
@@ -265,12 +389,15 @@ def period_statistics(year: int, round_number: int | None = None, *,
             else threshold,
             policy_id=policy_id, below_count=published.below_count,
             below_share=published.below_share,
+            previous_year=previous_year,
             previous_average=published.previous_average,
             change_vs_previous=published.change_vs_previous,
             multi_year_label=published.multi_year_label,
             multi_year_average=published.multi_year_average,
             change_vs_multi_year=published.change_vs_multi_year,
             notes=notes,
+            multi_year_years=my_years,
+            precision=_published_precision(published),
         )
     return None
 
@@ -313,7 +440,7 @@ class Agreement:
     round: int | None
     figure: str  # "evaluated" | "average" | "below_count" | "below_share"
     published: Decimal | int | None
-    recomputed: Decimal | int | None  # rounded as published (average 2, share 1 decimals)
+    recomputed: Decimal | int | None  # rounded the way the figure was printed
     recomputed_exact: Decimal | int | None
     agrees: bool | None  # None: nothing to compare (published only)
     source: str = RECOMPUTED
@@ -332,16 +459,18 @@ def published_vs_recomputed(*, results: QuerySet | None = None,
         rnd = s.round.number if s.round_id else None
         stats = period_statistics(s.year.year, rnd, data=data)
         has_rows = stats is not None and stats.source == RECOMPUTED
+        printed = dict(_published_precision(s))  # rounded the way it was printed
         pairs = [
             ("evaluated", s.evaluated_count, stats.evaluated if has_rows else None,
              stats.evaluated if has_rows else None),
             ("average", s.average,
-             round_half_up(stats.average, 2) if has_rows else None,
+             round_half_up(stats.average, printed.get("average", 2)) if has_rows else None,
              stats.average if has_rows else None),
             ("below_count", s.below_count, stats.below_count if has_rows else None,
              stats.below_count if has_rows else None),
             ("below_share", s.below_share,
-             round_half_up(stats.below_share, 1) if has_rows else None,
+             round_half_up(stats.below_share, printed.get("below_share", 1))
+             if has_rows else None,
              stats.below_share if has_rows else None),
         ]
         for name, pub, rec, exact in pairs:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from seonggwa.core import charts
 from seonggwa.evaluations.domain import decisions as policies
 from seonggwa.evaluations.domain import frameworks, statistics
-from seonggwa.evaluations.models import Status
+from seonggwa.evaluations.models import Result, Status
 
 
 def decision_label(code: str, framework=None) -> str:
@@ -54,6 +54,11 @@ class YearCard:
         return self.stats.source == statistics.RECOMPUTED
 
     @property
+    def is_draft(self) -> bool:
+        """Counts rows not yet published (office pages only; labelled there)."""
+        return self.stats.is_draft
+
+    @property
     def published_average(self):
         a = self.agreement.get("average")
         return a.published if a is not None else None
@@ -76,8 +81,13 @@ def year_cards(*, results: QuerySet | None = None, multi_year: tuple[int, int] |
 
     A year with rows gives its recomputed statistics; a year known only from a published
     round summary (2022 3rd round, 2023 2nd round) gives that round's figures as
-    published. ``public=True`` keeps only rounds whose status is published.
+    published. ``public=True`` keeps only rounds whose status is published (pass
+    published ``results`` too: public figures never count unpublished rows); otherwise
+    a card counting unpublished rows says so (``is_draft``, ``stats.status_label``).
     """
+    if public:  # public figures never count an unpublished row
+        results = (Result.objects.outsourcing() if results is None
+                   else results).filter(status=Status.PUBLISHED)
     data = statistics.statistics_data(results)  # every figure below from one read
     rounds = list(data.rounds.values())
     if public:
@@ -121,6 +131,8 @@ def trend_points(cards: list[YearCard], first: int | None = None,
             points.append(charts.Point(str(year), None))
             continue
         label = str(year) if card.round is None else f"{year}·{card.round}"
+        if card.is_draft:  # a draft year's point says so on the axis
+            label = f"{label} ({_('초안')})"
         points.append(charts.Point(label, card.stats.average, not card.recomputed,
                                    card.stats.threshold))
     return points
