@@ -1,7 +1,9 @@
 """The audit trail: every change of state anywhere in the system is recorded here.
 
 Records are append-only: saving an existing record or deleting one raises, so the trail
-can be trusted as evidence (who, when, before, after, why).
+can be trusted as evidence (who, when, before, after, why). The database refuses it too:
+triggers reject any UPDATE or DELETE of an audit row, whatever SQL sends it
+(:mod:`seonggwa.core.appendonly`).
 """
 
 from __future__ import annotations
