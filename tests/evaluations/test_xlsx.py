@@ -88,7 +88,8 @@ def test_round_trip_with_contract_periods(known):
                            contractors=[Organisation.objects.get(name="갑기관")])
     data = export_results(2024)
     exported = cells(data)[1]
-    assert [d.date() for d in exported[-2:]] == [p.start, p.end]
+    start, end = (COLUMNS.index(c) for c in ("contract_start", "contract_end"))
+    assert [exported[start].date(), exported[end].date()] == [p.start, p.end]
     Result.objects.all().delete()
     import_results(data)
     assert ContractPeriod.objects.count() == 1
@@ -139,8 +140,11 @@ def test_a_result_for_a_finalised_evaluation_is_refused(known):
     with pytest.raises(ImportRefused) as info:
         import_results(book(row(service_key=other.key, service_name=other.name)))
     assert info.value.errors[0].column == "round" and "확정" in info.value.errors[0].message
-    with pytest.raises(ImportRefused, match="이미 있습니다 \\(80.00점, 확정\\)"):
+    with pytest.raises(ImportRefused, match="저장된 결과\\(80.00점, 확정\\)") as info:
         import_results(book(row()))
+    [error] = [e for e in info.value.errors if e.column == "correction_reason"]
+    assert "정정 사유를 적어" in error.message
+    assert not any("amend" in e.message for e in info.value.errors)
 
 
 def test_a_wrong_sheet_or_header_is_refused():
@@ -203,13 +207,17 @@ def test_what_an_import_creates_in_the_registry_is_in_the_audit_trail(known):
     assert any(a.startswith("registry.contract") for a in actions)
 
 
-def test_rows_clashing_with_stored_results_are_checked_in_a_fixed_number_of_queries(
+def test_reimporting_a_year_export_reports_every_row_unchanged_in_few_queries(
         seoul, django_assert_max_num_queries):
-    exported = export_results(2018)  # 44 rows, each already stored
-    with django_assert_max_num_queries(12), pytest.raises(ImportRefused) as exc:
-        import_results(exported, year=2018)
-    assert len(exc.value.errors) == 44
-    assert all("이미 있습니다" in e.message for e in exc.value.errors)
+    from seonggwa.core.models import AuditEvent
+
+    exported = export_results(2018)  # 44 rows, each already stored (published)
+    events = AuditEvent.objects.count()
+    with django_assert_max_num_queries(12):
+        report = import_results(exported, year=2018)
+    assert (report.unchanged, report.created, report.corrected) == (44, 0, 0)
+    assert AuditEvent.objects.count() == events
+    assert cells(export_results(2018)) == cells(exported)
 
 
 def test_a_row_of_another_year_is_refused_in_the_active_language(known):

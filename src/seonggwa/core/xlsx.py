@@ -1,24 +1,129 @@
-"""Reading and writing XLSX cells the same way in every workbook interface
-(:mod:`seonggwa.evaluations.interfaces.xlsx`, :mod:`seonggwa.registry.interfaces.xlsx`,
-:mod:`seonggwa.evaluations.interfaces.opendata`).
+"""Reading and writing spreadsheet cells the same way in every workbook and CSV the
+project writes or reads (:mod:`seonggwa.evaluations.interfaces.xlsx`,
+:mod:`seonggwa.registry.interfaces.xlsx`, :mod:`seonggwa.evaluations.interfaces.opendata`,
+:mod:`seonggwa.cli`).
 
 Only the cell-level mechanics live here; each interface keeps its own columns, error
 types and messages.
+
+Writing (decided in docs/decisions.md, "Spreadsheet formula injection"):
+
+- text is always stored as text: an XLSX cell holding a string gets ``data_type 's'`` (and
+  a quote prefix when it starts with ``= + - @``, tab or CR, so Excel keeps it text even
+  when the cell is edited), never a formula; numbers stay numbers;
+- in CSV, a text value that starts with ``= + - @``, tab, CR or an apostrophe gets one
+  leading apostrophe (OWASP); numbers (``-3.5``) are left alone. :func:`csv_text_value`
+  removes exactly that apostrophe again, so export → import returns the exact text;
+- every header row is bold, frozen and has an autofilter (:func:`finish_sheet`);
+- one consortium separator, :data:`CONSORTIUM_SEPARATOR`, joins member organisations in
+  every export.
+
+Reading is bounded (:func:`open_workbook`, :func:`bounded_rows`): the archive's
+uncompressed size is checked before parsing, rows are streamed and refused beyond
+:func:`max_data_rows`, and only the first :data:`MAX_ERRORS_SHOWN` errors are shown.
+
+This module never imports Django at import time: the ``seonggwa`` CLI (a pure engine
+tool) uses the writing half. The reading half translates its messages with Django.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import math
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
+from decimal import Decimal, InvalidOperation
 
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+# ----------------------------------------------------------------------------- writing
+
+#: How every export joins the members of a consortium (as Seoul writes them).
+CONSORTIUM_SEPARATOR = "·"
+#: What a spreadsheet program may read as the start of a formula.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+#: The mark a CSV export puts before such text (and before text starting with itself).
+CSV_TEXT_MARK = "'"
 
 
-def open_workbook(data: bytes):
-    """A read-only workbook of cached values; raises whatever openpyxl raises for a file
-    that is not a readable XLSX (callers turn that into their refusal)."""
-    return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+def _is_number_text(text: str) -> bool:
+    try:
+        return Decimal(text.strip()).is_finite() and text == text.strip()
+    except InvalidOperation:
+        return False
+
+
+def formula_like(value) -> bool:
+    """Text a spreadsheet program would read as a formula (``=1+1``, ``-2+3``, ``@SUM``),
+    but not a plain number such as ``-3.5``."""
+    return (isinstance(value, str) and value[:1] in FORMULA_TRIGGERS
+            and not _is_number_text(value))
+
+
+def csv_cell(value):
+    """A value for a CSV export: formula-like text (and text that starts with the mark
+    itself) gets one leading apostrophe; anything else is unchanged."""
+    if isinstance(value, str) and (formula_like(value) or value.startswith(CSV_TEXT_MARK)):
+        return CSV_TEXT_MARK + value
+    return value
+
+
+def csv_text_value(text: str) -> str:
+    """The text a CSV export wrote with :func:`csv_cell`: one leading apostrophe removed
+    (as Excel does when the apostrophe is typed)."""
+    return text[1:] if text.startswith(CSV_TEXT_MARK) else text
+
+
+def csv_row(values: Iterable) -> list:
+    return [csv_cell(v) for v in values]
+
+
+def xlsx_cell(ws, value, number_format: str | None = None):
+    """``value`` for ``ws.append``: text as a text cell (never a formula), numbers as
+    numbers (with ``number_format``), anything else as it is."""
+    if isinstance(value, str):
+        cell = WriteOnlyCell(ws, value)
+        cell.data_type = "s"
+        if value[:1] in FORMULA_TRIGGERS:
+            cell.quotePrefix = True
+        return cell
+    if number_format and isinstance(value, (int, float, Decimal, dt.date)) \
+            and not isinstance(value, bool):
+        cell = WriteOnlyCell(ws, value)
+        cell.number_format = number_format
+        return cell
+    return value
+
+
+def append_row(ws, values: Sequence, formats: Sequence[str | None] | None = None) -> None:
+    """Append one row to ``ws`` (normal or write-only) with every text stored as text;
+    ``formats`` gives each column's number format (or ``None``)."""
+    formats = formats or ()
+    ws.append([xlsx_cell(ws, v, formats[i] if i < len(formats) else None)
+               for i, v in enumerate(values)])
+
+
+def header_row(ws, names: Sequence[str]) -> None:
+    """The bold header row (row 1), frozen below it; call before any data row (write-only
+    worksheets need the frozen pane first)."""
+    ws.freeze_panes = "A2"
+    cells = []
+    for name in names:
+        cell = WriteOnlyCell(ws, str(name))
+        cell.data_type = "s"
+        cell.font = Font(bold=True)
+        cells.append(cell)
+    ws.append(cells)
+
+
+def finish_sheet(ws, columns: int, rows: int) -> None:
+    """An autofilter over the header and ``rows`` data rows (after the last row)."""
+    if columns:
+        ws.auto_filter.ref = f"A1:{get_column_letter(columns)}{rows + 1}"
 
 
 def workbook_bytes(wb: Workbook) -> bytes:
@@ -31,6 +136,125 @@ def bold_header(ws) -> None:
     """Bold the first row of ``ws``."""
     for cell in ws[1]:
         cell.font = Font(bold=True)
+
+
+# ----------------------------------------------------------------------------- reading
+
+#: Data rows an import reads at most (``SEONGGWA_IMPORT_MAX_ROWS`` overrides).
+MAX_DATA_ROWS = 20_000
+#: Uncompressed size of every part of an uploaded XLSX together
+#: (``SEONGGWA_IMPORT_MAX_UNCOMPRESSED_BYTES`` overrides).
+MAX_UNCOMPRESSED_BYTES = 64 * 1024 * 1024
+#: Columns read per row; anything to the right is ignored.
+MAX_COLUMNS = 64
+#: Characters in one cell (Excel's own limit).
+MAX_CELL_CHARS = 32_767
+#: Errors listed on a refusal page; the rest are counted.
+MAX_ERRORS_SHOWN = 50
+
+
+def _setting(name: str, default: int) -> int:
+    try:
+        from django.conf import settings
+
+        return int(getattr(settings, name, default))
+    except Exception:  # settings not configured (pure tools)
+        return default
+
+
+def max_data_rows() -> int:
+    return _setting("SEONGGWA_IMPORT_MAX_ROWS", MAX_DATA_ROWS)
+
+
+def max_uncompressed_bytes() -> int:
+    return _setting("SEONGGWA_IMPORT_MAX_UNCOMPRESSED_BYTES", MAX_UNCOMPRESSED_BYTES)
+
+
+class WorkbookRefused(Exception):
+    """The file as a whole cannot be read: ``message`` says why, in the user's language."""
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
+
+
+def _mb(n: int) -> str:
+    return f"{n / 1024 / 1024:.1f}"
+
+
+def check_archive(data: bytes) -> None:
+    """Refuse a file that is not an XLSX archive, or that would unpack to more than
+    :func:`max_uncompressed_bytes` (a "zip bomb"), before anything is parsed."""
+    from django.utils.translation import gettext as _
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise WorkbookRefused(_("XLSX 파일이 아닙니다 (엑셀에서 'Excel 통합 문서(*.xlsx)'로 "
+                                "저장해 올리십시오).")) from None
+    total = sum(i.file_size for i in infos)
+    limit = max_uncompressed_bytes()
+    if total > limit:
+        raise WorkbookRefused(_("파일의 압축을 풀면 %(size)s MB로 너무 큽니다 (최대 %(max)s MB). "
+                                "파일을 나누어 올리십시오.")
+                              % {"size": _mb(total), "max": _mb(limit)})
+
+
+def open_workbook(data: bytes):
+    """A read-only workbook of cached values, after :func:`check_archive`. Raises
+    :class:`WorkbookRefused` for a file that is not a readable XLSX."""
+    from django.utils.translation import gettext as _
+
+    check_archive(data)
+    try:
+        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:
+        raise WorkbookRefused(_("XLSX 파일을 읽을 수 없습니다: %(error)s")
+                              % {"error": excerpt(str(exc) or exc.__class__.__name__)}) \
+            from None
+
+
+def bounded_rows(ws, *, max_rows: int | None = None) -> Iterator[tuple]:
+    """The rows of a read-only worksheet as value tuples (header first), streamed; raises
+    :class:`WorkbookRefused` as soon as there are more than ``max_rows`` data rows
+    (default :func:`max_data_rows`) — from the sheet's declared dimension when it has one,
+    else after reading the row one past the limit. Cells right of
+    :data:`MAX_COLUMNS` are not read."""
+    from django.utils.translation import gettext as _
+
+    limit = max_data_rows() if max_rows is None else max_rows
+
+    def refuse(count: int | None):
+        if count is None:
+            text = _("행이 너무 많습니다 (최대 %(max)s행). 파일을 나누어 올리십시오.")
+        else:
+            text = _("행이 너무 많습니다 (%(n)s행, 최대 %(max)s행). 파일을 나누어 "
+                     "올리십시오.")
+        return WorkbookRefused(text % {"n": f"{count:,}" if count else "", "max": f"{limit:,}"})
+
+    try:
+        declared = ws.max_row  # from <dimension>; None when the file does not say
+    except Exception:
+        declared = None
+    if declared and declared - 1 > limit:
+        raise refuse(declared - 1)
+    for n, values in enumerate(ws.iter_rows(values_only=True, max_col=MAX_COLUMNS), start=1):
+        if n - 1 > limit:
+            raise refuse(None)
+        yield values
+
+
+def shown_errors(errors: Sequence) -> tuple[list, int]:
+    """The errors to list (the first :data:`MAX_ERRORS_SHOWN`) and how many more there
+    are."""
+    return list(errors[:MAX_ERRORS_SHOWN]), max(0, len(errors) - MAX_ERRORS_SHOWN)
+
+
+def excerpt(text: str, limit: int = 40) -> str:
+    """``text`` cut to ``limit`` characters for an error message."""
+    text = str(text).replace("\x00", "\\0")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def cell_text(value) -> str:
@@ -62,3 +286,39 @@ def read_header(rows) -> list[str]:
     while header and not header[-1]:
         header.pop()
     return header
+
+
+def cell_problem(value) -> str | None:
+    """What makes a raw cell unacceptable whatever its column (a NUL character, more
+    than :data:`MAX_CELL_CHARS` characters, a number that is not finite), or ``None``."""
+    from django.utils.translation import gettext as _
+
+    if isinstance(value, str):
+        if "\x00" in value:
+            return _("허용되지 않는 문자(NUL)가 들어 있습니다.")
+        if len(value) > MAX_CELL_CHARS:
+            return _("한 칸에 %(max)s자를 넘게 적을 수 없습니다 (%(n)s자).") % {
+                "max": f"{MAX_CELL_CHARS:,}", "n": f"{len(value):,}"}
+    if isinstance(value, float) and not math.isfinite(value):
+        return _("숫자가 아닙니다: %(text)s") % {"text": value}
+    return None
+
+
+def field_problems(model, field_name: str, value) -> list[str]:
+    """Why ``value`` cannot be stored in ``model.field_name``: the NUL check, the field's
+    ``max_length`` and every validator of the model field (``field.run_validators``:
+    integer ranges of the database, decimal digits, key patterns). Empty values are the
+    caller's to decide."""
+    from django.core.exceptions import ValidationError
+
+    if value is None or value == "":
+        return []
+    problem = cell_problem(value)
+    if problem:
+        return [problem]
+    field = model._meta.get_field(field_name)
+    try:
+        field.run_validators(value)
+    except ValidationError as exc:
+        return list(exc.messages)
+    return []

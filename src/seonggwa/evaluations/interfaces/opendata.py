@@ -6,8 +6,12 @@ written with exactly 2 decimals as strings in CSV/JSON (no float artefacts).
 
 - :func:`to_csv` → UTF-8 with BOM (opens correctly in Korean Excel), comma separated;
   :func:`iter_csv` gives the same bytes in chunks (the portal streams them);
-- :func:`to_xlsx` → one sheet ``results``;
+- :func:`to_xlsx` → one sheet ``results`` (numbers as numbers, header frozen with an
+  autofilter);
 - :func:`to_json` → ``{"columns": [...], "rows": [{...}], "count": n}``, UTF-8.
+
+Text is never written as a formula (:mod:`seonggwa.core.xlsx`): in CSV a value that
+starts with ``= + - @`` gets a leading apostrophe, in XLSX it is a text cell.
 
 Cost: two queries whatever the number of rows — the result rows as plain tuples
 (``values_list``, read in chunks) and every evaluation institution of every round and
@@ -21,11 +25,12 @@ import csv
 import json
 from collections import defaultdict
 from collections.abc import Iterator
+from decimal import Decimal
 
 from django.db.models import CharField, Value
 from openpyxl import Workbook
 
-from seonggwa.core.xlsx import workbook_bytes
+from seonggwa.core.xlsx import append_row, csv_row, finish_sheet, header_row, workbook_bytes
 from seonggwa.evaluations.models import EvaluationYear, FrameworkVersion, Result, Round
 
 COLUMNS = (
@@ -122,7 +127,7 @@ def iter_csv(results=None, *, rows_per_chunk: int = 500) -> Iterator[bytes]:
     yield ("\ufeff" + buf.take()).encode("utf-8")
     pending = 0
     for row in iter_open_data_rows(results):
-        writer.writerow(["" if row[c] is None else row[c] for c in COLUMNS])
+        writer.writerow(csv_row("" if row[c] is None else row[c] for c in COLUMNS))
         pending += 1
         if pending >= rows_per_chunk:
             yield buf.take().encode("utf-8")
@@ -135,12 +140,20 @@ def to_csv(results=None) -> bytes:
     return b"".join(iter_csv(results))
 
 
+XLSX_FORMATS = tuple("0.00" if c == "score" else None for c in COLUMNS)
+
+
 def to_xlsx(results=None) -> bytes:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("results")
-    ws.append(list(COLUMNS))
+    header_row(ws, COLUMNS)
+    count = 0
     for row in iter_open_data_rows(results):
-        ws.append([row[c] for c in COLUMNS])
+        values = [row[c] for c in COLUMNS]
+        values[COLUMNS.index("score")] = Decimal(row["score"])
+        append_row(ws, values, XLSX_FORMATS)
+        count += 1
+    finish_sheet(ws, len(COLUMNS), count)
     return workbook_bytes(wb)
 
 

@@ -19,6 +19,7 @@ from ..forms import ImportForm
 def transfer(request):
     form = ImportForm()
     errors = None
+    more = total = 0
     status = 200
     if request.method == "POST":
         form = ImportForm(request.POST, request.FILES)
@@ -29,12 +30,14 @@ def transfer(request):
                     data["file"].read(), year=data["year"],
                     create_missing=data["create_missing"], actor=request.user)
             except xlsx.ImportRefused as exc:
-                errors = exc.errors
+                errors, more, total = exc.shown, exc.more, len(exc.errors)
                 status = 400
             else:
                 messages.success(request, _(
-                    "%(year)s년 결과 %(n)s건을 가져왔습니다 (작성 중 상태).")
-                    % {"year": data["year"], "n": report.created})
+                    "%(year)s년 결과를 가져왔습니다: 새 결과 %(n)s건 (작성 중 상태), 정정 "
+                    "%(corrected)s건, 그대로 %(unchanged)s건.")
+                    % {"year": data["year"], "n": report.created,
+                       "corrected": report.corrected, "unchanged": report.unchanged})
                 return redirect("office:transfer")
         else:
             status = 400
@@ -42,7 +45,7 @@ def transfer(request):
     counts = dict(Result.objects.outsourcing().order_by().values_list("round__year__year")
                   .annotate(n=Count("id")))
     return render(request, "office/transfer.html", {
-        "nav": "transfer", "form": form, "errors": errors,
+        "nav": "transfer", "form": form, "errors": errors, "more": more, "total": total,
         "years": [(y, counts.get(y, 0)) for y in years], "columns": xlsx.COLUMNS,
         "required": xlsx.REQUIRED, "guide": xlsx.GUIDE,
     }, status=status)

@@ -51,11 +51,21 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
 from seonggwa.core.xlsx import (
-    bold_header,
+    CONSORTIUM_SEPARATOR,
+    WorkbookRefused,
+    append_row,
+    bounded_rows,
     cell_date,
+    cell_problem,
     cell_text,
+    excerpt,
+    field_problems,
+    finish_sheet,
+    header_row,
+    max_data_rows,
     open_workbook,
     read_header,
+    shown_errors,
     workbook_bytes,
 )
 from seonggwa.registry.domain import changes
@@ -72,7 +82,10 @@ from seonggwa.registry.models import (
 )
 
 GUIDE_SHEET = "안내"
-CONTRACTOR_SEPARATOR = "|"
+# Members of a consortium: joined with the one separator of every export; "|" (the
+# separator of earlier files) is still read.
+CONTRACTOR_SEPARATOR = CONSORTIUM_SEPARATOR
+LEGACY_SEPARATOR = "|"
 
 # sheet -> [(column, required, guide text)]
 SHEETS: dict[str, list[tuple[str, bool, object]]] = {
@@ -93,7 +106,7 @@ SHEETS: dict[str, list[tuple[str, bool, object]]] = {
         ("kind", False, gettext_lazy("구분: new(신규 위탁), reconsignment(재위탁), "
                                      "recontract(재계약); 비우면 new")),
         ("contractors", False,
-         gettext_lazy("수탁기관 (등록된 이름 그대로; 컨소시엄은 '|'로 구분)")),
+         gettext_lazy("수탁기관 (등록된 이름 그대로; 컨소시엄은 '·'로 구분)")),
         ("previous_start", False,
          gettext_lazy("직전 위탁기간의 시작일 (같은 사무, 이 기간 전에 끝난 기간)")),
         ("note", False, gettext_lazy("비고")),
@@ -169,16 +182,20 @@ class RowError:
 
 
 class ImportRefused(Exception):
-    """The whole workbook was refused; ``errors`` lists every problem found and
+    """The whole workbook was refused; ``errors`` lists every problem found (``shown``
+    the first of them for a page, ``more`` how many are left out) and
     ``unknown_departments`` / ``unknown_contractors`` the names that are not registered."""
 
     def __init__(self, errors: list[RowError], *, unknown_departments=(),
                  unknown_contractors=()):
         self.errors = errors
+        self.shown, self.more = shown_errors(errors)
         self.unknown_departments = sorted(unknown_departments)
         self.unknown_contractors = sorted(unknown_contractors)
-        super().__init__(_("가져오기를 거부했습니다 (아무것도 저장하지 않음):") + "\n"
-                         + "\n".join(str(e) for e in errors))
+        text = "\n".join(str(e) for e in self.shown)
+        if self.more:
+            text += "\n" + _("… 외 오류 %(n)s건") % {"n": f"{self.more:,}"}
+        super().__init__(_("가져오기를 거부했습니다 (아무것도 저장하지 않음):") + "\n" + text)
 
 
 @dataclass
@@ -259,29 +276,26 @@ def _sortable(value):
     return (value is not None, value if value is not None else 0)
 
 
+NUMBER_FORMATS = {"start": "yyyy-mm-dd", "end": "yyyy-mm-dd", "date": "yyyy-mm-dd",
+                  "previous_start": "yyyy-mm-dd", "annual_cost_won": "#,##0"}
+
+
 def _workbook(rows: dict[str, list[list]]) -> bytes:
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = Workbook(write_only=True)
     for sheet, spec in SHEETS.items():
         ws = wb.create_sheet(sheet)
-        ws.append([c for c, _req, _g in spec])
-        bold_header(ws)
+        names = [c for c, _req, _g in spec]
+        header_row(ws, names)
+        formats = [NUMBER_FORMATS.get(c) for c in names]
         for row in rows.get(sheet, []):
-            ws.append(row)
-        for i, (c, _req, _g) in enumerate(spec, start=1):
-            if c in ("start", "end", "date", "previous_start"):
-                for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
-                    cell.number_format = "yyyy-mm-dd"
-            elif c == "annual_cost_won":
-                for (cell,) in ws.iter_rows(min_row=2, min_col=i, max_col=i):
-                    cell.number_format = "#,##0"
+            append_row(ws, row, formats)
+        finish_sheet(ws, len(names), len(rows.get(sheet, [])))
     guide = wb.create_sheet(GUIDE_SHEET)
-    guide.append([_("시트"), _("열"), _("필수"), _("설명")])
-    bold_header(guide)
+    header_row(guide, [_("시트"), _("열"), _("필수"), _("설명")])
     for sheet, spec in SHEETS.items():
-        guide.append([sheet, "", "", str(SHEET_GUIDE[sheet])])
+        append_row(guide, [sheet, "", "", str(SHEET_GUIDE[sheet])])
         for c, required, text in spec:
-            guide.append([sheet, c, _("예") if required else "", str(text)])
+            append_row(guide, [sheet, c, _("예") if required else "", str(text)])
     guide.append([])
     for line in (_("한 행은 한 대상의 전체 기록입니다: 빈 칸은 그 값을 비웁니다."),
                  _("파일에 없는 행은 그대로 둡니다 (가져오기는 지우지 않습니다)."),
@@ -289,7 +303,7 @@ def _workbook(rows: dict[str, list[list]]) -> bytes:
                    "보여 줍니다."),
                  _("등록되지 않은 사업부서·수탁기관은 '새로 만들기'를 선택해야만 "
                    "만듭니다.")):
-        guide.append([line])
+        append_row(guide, [line])
     return workbook_bytes(wb)
 
 
@@ -320,7 +334,7 @@ def _date(value) -> dt.date | None:
         return cell_date(value)
     except ValueError:
         raise _CellError(_("날짜(YYYY-MM-DD)가 아닙니다: %(text)s")
-                         % {"text": _text(value)}) from None
+                         % {"text": excerpt(_text(value))}) from None
 
 
 def _int(value) -> int | None:
@@ -332,7 +346,10 @@ def _int(value) -> int | None:
         if not number.is_finite() or number != number.to_integral_value():
             raise InvalidOperation
     except InvalidOperation:
-        raise _CellError(_("정수가 아닙니다: %(text)s") % {"text": _text(value)}) from None
+        raise _CellError(_("정수가 아닙니다: %(text)s")
+                         % {"text": excerpt(_text(value))}) from None
+    if abs(number) > 10 ** 18:  # far outside every field: do not build a huge int
+        raise _CellError(_("값이 너무 큽니다: %(text)s") % {"text": excerpt(_text(value))})
     return int(number)
 
 
@@ -346,7 +363,7 @@ def _bool(value) -> bool | None:
         return True
     if text in FALSE_WORDS:
         return False
-    raise _CellError(_("Y 또는 N이어야 합니다: %(text)s") % {"text": _text(value)})
+    raise _CellError(_("Y 또는 N이어야 합니다: %(text)s") % {"text": excerpt(_text(value))})
 
 
 def _decimal(value) -> Decimal | None:
@@ -360,7 +377,8 @@ def _decimal(value) -> Decimal | None:
         if not number.is_finite():
             raise InvalidOperation
     except InvalidOperation:
-        raise _CellError(_("숫자가 아닙니다: %(text)s") % {"text": _text(value)}) from None
+        raise _CellError(_("숫자가 아닙니다: %(text)s")
+                         % {"text": excerpt(_text(value))}) from None
     return number
 
 
@@ -372,7 +390,7 @@ def _choice(value, choices) -> str:
         if text in (code, str(label)):
             return code
     raise _CellError(_("알 수 없는 값: %(text)s (가능: %(choices)s)")
-                     % {"text": text, "choices": ", ".join(c for c, _l in choices)})
+                     % {"text": excerpt(text), "choices": ", ".join(c for c, _l in choices)})
 
 
 PARSERS = {
@@ -391,24 +409,65 @@ class _Row:
     cells: dict
 
 
+# Where each column is stored: the value is checked against that model field (its
+# max_length and validators) before any domain function or the database sees it.
+FIELDS = {
+    "services": (Service, {"service_key": "key", "service_name": "name", "notes": "notes"}),
+    "contracts": (ContractPeriod, {"note": "note"}),
+    "council_consents": (CouncilConsent, {"note": "note"}),
+    "inspections": (InspectionFinding, {"year": "year", "count": "count", "text": "text"}),
+    "audits": (AuditResult, {"year": "year", "auditor": "auditor",
+                             "finding_count": "finding_count", "summary": "summary"}),
+    "figures": (OperatingFigure, {"indicator": "indicator", "year": "year",
+                                  "quarter": "quarter", "value": "value", "unit": "unit",
+                                  "period_text": "period_text", "source": "source"}),
+}
+
+
+def _problems(sheet: str, column: str, value) -> list[str]:
+    if column == "service_key":
+        return field_problems(Service, "key", value)
+    if column == "department":
+        return field_problems(Organisation, "name", value)
+    model, fields = FIELDS[sheet]
+    if column in fields:
+        return field_problems(model, fields[column], value)
+    return []
+
+
+def split_contractors(text: str) -> list[str]:
+    """Members of a consortium as written in the ``contractors`` cell."""
+    separator = LEGACY_SEPARATOR if LEGACY_SEPARATOR in text else CONTRACTOR_SEPARATOR
+    return [m.strip() for m in text.split(separator) if m.strip()]
+
+
 def read_workbook(data: bytes) -> tuple[dict[str, list[_Row]], list[RowError]]:
-    """Parse every sheet's cells (no database lookups)."""
+    """Parse every sheet's cells (no database lookups), in bounded memory."""
     errors: list[RowError] = []
     try:
         wb = open_workbook(data)
-    except Exception as exc:
-        raise ImportRefused([RowError("", None, None, _("XLSX 파일을 읽을 수 없습니다: "
-                                                       "%(error)s") % {"error": exc})]) from None
+    except WorkbookRefused as exc:
+        raise ImportRefused([RowError("", None, None, exc.message)]) from None
+    try:
+        return _read_sheets(wb, errors)
+    except WorkbookRefused as exc:
+        raise ImportRefused([RowError("", None, None, exc.message)]) from None
+    finally:
+        wb.close()
+
+
+def _read_sheets(wb, errors: list[RowError]) -> tuple[dict[str, list[_Row]], list[RowError]]:
     rows: dict[str, list[_Row]] = {s: [] for s in SHEETS}
+    budget = None  # data rows left for the whole workbook
     for name in wb.sheetnames:
         if name == GUIDE_SHEET:
             continue
         if name not in SHEETS:
-            errors.append(RowError(name, None, None,
+            errors.append(RowError(excerpt(name), None, None,
                                    _("알 수 없는 시트입니다 (가능: %(sheets)s).")
                                    % {"sheets": ", ".join(SHEETS)}))
             continue
-        it = wb[name].iter_rows(values_only=True)
+        it = bounded_rows(wb[name], max_rows=budget)
         header = read_header(it)
         known = columns(name)
         missing = [c for c, req, _g in SHEETS[name] if req and c not in header]
@@ -416,8 +475,8 @@ def read_workbook(data: bytes) -> tuple[dict[str, list[_Row]], list[RowError]]:
         doubled = sorted({h for h in header if h and header.count(h) > 1})
         if missing or unknown or doubled:
             errors += [RowError(name, 1, c, _("필수 열이 없습니다.")) for c in missing]
-            errors += [RowError(name, 1, h or _("(빈 제목)"), _("알 수 없는 열입니다."))
-                       for h in unknown]
+            errors += [RowError(name, 1, excerpt(h) or _("(빈 제목)"),
+                                _("알 수 없는 열입니다.")) for h in unknown]
             errors += [RowError(name, 1, h, _("같은 열이 두 번 있습니다.")) for h in doubled]
             continue
         required = {c for c, req, _g in SHEETS[name] if req}
@@ -428,6 +487,11 @@ def read_workbook(data: bytes) -> tuple[dict[str, list[_Row]], list[RowError]]:
             cells = {}
             for column in known:
                 value = raw.get(column)
+                problem = cell_problem(value)
+                if problem:
+                    errors.append(RowError(name, n, column, problem))
+                    cells[column] = None
+                    continue
                 if column in required and _text(value) == "":
                     errors.append(RowError(name, n, column, _("값이 필요합니다.")))
                     cells[column] = None
@@ -438,10 +502,16 @@ def read_workbook(data: bytes) -> tuple[dict[str, list[_Row]], list[RowError]]:
                 except _CellError as exc:
                     errors.append(RowError(name, n, column, exc.message))
                     cells[column] = None
+                    continue
+                for message in _problems(name, column, cells[column]):
+                    errors.append(RowError(name, n, column, message))
+                    cells[column] = None
             if name == "contracts":
-                cells["contractors"] = [m.strip() for m in
-                                        (cells.get("contractors") or "").split(
-                                            CONTRACTOR_SEPARATOR) if m.strip()]
+                cells["contractors_text"] = cells.get("contractors") or ""
+                cells["contractors"] = split_contractors(cells["contractors_text"])
+                for m in cells["contractors"]:
+                    for message in field_problems(Organisation, "name", m):
+                        errors.append(RowError(name, n, "contractors", message))
                 if cells.get("start") and cells.get("end") and cells["end"] < cells["start"]:
                     errors.append(RowError(name, n, "end", _(
                         "위탁기간 종료일(%(end)s)이 시작일(%(start)s)보다 빠릅니다.")
@@ -453,6 +523,8 @@ def read_workbook(data: bytes) -> tuple[dict[str, list[_Row]], list[RowError]]:
                         "빨라야 합니다.") % {"prev": cells["previous_start"],
                                        "start": cells["start"]}))
             rows[name].append(_Row(name, n, cells))
+        used = sum(len(v) for v in rows.values())
+        budget = max(0, max_data_rows() - used)
     return rows, errors
 
 
@@ -511,9 +583,16 @@ def import_registry(data: bytes, *, create_missing: bool = False, actor=None,
 
     # organisations: exact names only, never guessed
     dept_names = {r.cells["department"] for r in rows["services"] if r.cells["department"]}
+    whole = {r.cells["contractors_text"] for r in rows["contracts"]
+             if len(r.cells["contractors"]) > 1}
     firm_names = {m for r in rows["contracts"] for m in r.cells["contractors"]}
     depts = {o.name: o for o in Organisation.objects.departments().filter(name__in=dept_names)}
-    firms = {o.name: o for o in Organisation.objects.contractors().filter(name__in=firm_names)}
+    firms = {o.name: o for o in Organisation.objects.contractors().filter(
+        name__in=firm_names | whole)}
+    for r in rows["contracts"]:  # one registered name that contains the separator
+        if r.cells["contractors_text"] in whole and r.cells["contractors_text"] in firms:
+            r.cells["contractors"] = [r.cells["contractors_text"]]
+    firm_names = {m for r in rows["contracts"] for m in r.cells["contractors"]}
     unknown_depts = dept_names - set(depts)
     unknown_firms = firm_names - set(firms)
     if not create_missing:
