@@ -2,13 +2,17 @@
 #   make run   — install everything, migrate, load the Seoul data, serve http://127.0.0.1:8000
 #   make test  — install everything (incl. Debian's Chromium for browser tests), lint, test
 # Both work from a fresh clone: the virtual environment is created on first use.
+#   make serve — production: migrate, load the Seoul data, serve with gunicorn (settings
+#                from the environment: docs/deployment.md)
+# `make run PORT=8001` / `make serve PORT=8001` choose the port (default 8000, or
+# SEONGGWA_BIND / SEONGGWA_PORT for serve).
 
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: install run test lint bench browsers messages clean
+.PHONY: install run serve test lint bench browsers messages clean
 
 install: $(STAMP)
 
@@ -19,7 +23,10 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: install
-	SEONGGWA_DEBUG=$${SEONGGWA_DEBUG-1} $(BIN)/seonggwa run
+	SEONGGWA_DEBUG=$${SEONGGWA_DEBUG-1} $(BIN)/seonggwa run $(if $(PORT),--port $(PORT))
+
+serve: install
+	$(BIN)/seonggwa serve --load $(if $(PORT),--port $(PORT))
 
 browsers:
 	bash scripts/ensure-chromium.sh

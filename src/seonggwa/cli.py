@@ -526,17 +526,68 @@ register_command("template", "write an input template (CSV or XLSX) for a framew
 # Imported lazily so `seonggwa score` stays a pure engine tool that never loads Django.
 
 
+def _port(text: str) -> int:
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise argparse.ArgumentTypeError(f"expected a port number 1-65535, got {text!r}")
+    return int(text)
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
+    return int(text)
+
+
 def _configure_run(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--host", default="127.0.0.1", help="address to serve on")
-    parser.add_argument("--port", type=int, default=8000, help="port to serve on")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to serve on (default 127.0.0.1; 0.0.0.0 for every "
+                             "interface)")
+    parser.add_argument("--port", type=_port, default=8000,
+                        help="port to serve on (default 8000; `make run PORT=8001`); a port "
+                             "in use is reported and the command exits with status 2")
     parser.add_argument("--no-load", action="store_true",
                         help="do not load the built-in Seoul data")
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from seonggwa.serve import run
+    from seonggwa.serve import ServeError, run
 
-    run(host=args.host, port=args.port, load=not args.no_load)
+    try:
+        run(host=args.host, port=args.port, load=not args.no_load)
+    except ServeError as exc:
+        raise CommandError(str(exc)) from None
+    return 0
+
+
+def _configure_serve(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default=None,
+                        help="address to serve on (default: SEONGGWA_BIND, else "
+                             "SEONGGWA_HOST, else 127.0.0.1)")
+    parser.add_argument("--port", type=_port, default=None,
+                        help="port to serve on (default: SEONGGWA_BIND, else SEONGGWA_PORT, "
+                             "else 8000; `make serve PORT=8001`)")
+    parser.add_argument("--workers", type=_positive, default=None,
+                        help="gunicorn worker processes (default: SEONGGWA_WORKERS, else "
+                             "WEB_CONCURRENCY, else 2 x CPUs + 1)")
+    parser.add_argument("--threads", type=_positive, default=None,
+                        help="threads per worker (default: SEONGGWA_THREADS, else 1)")
+    parser.add_argument("--timeout", type=_positive, default=None,
+                        help="seconds before a stuck request's worker is restarted "
+                             "(default: SEONGGWA_TIMEOUT, else 120)")
+    parser.add_argument("--no-migrate", action="store_true",
+                        help="do not apply database migrations first")
+    parser.add_argument("--load", action="store_true",
+                        help="load (or refresh) the built-in Seoul data first")
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from seonggwa.serve import ServeError, serve, serve_config
+
+    try:
+        config = serve_config(args.host, args.port, args.workers, args.threads, args.timeout)
+        serve(config, migrate=not args.no_migrate, load=args.load)
+    except ServeError as exc:
+        raise CommandError(str(exc)) from None
     return 0
 
 
@@ -566,7 +617,11 @@ def _django_command(arguments: list[str]) -> None:
     manage_main(arguments)
 
 
-register_command("run", "migrate, load the Seoul data and serve the web app", _configure_run, cmd_run)
+register_command("run", "migrate, load the Seoul data and serve the web app with Django's "
+                 "development server", _configure_run, cmd_run)
+register_command("serve", "production: migrate, collect static files and serve the web app "
+                 "with gunicorn (settings from the environment, see docs/deployment.md)",
+                 _configure_serve, cmd_serve)
 register_command("load", "migrate and load a built-in data set", _configure_load, cmd_load)
 register_command("manage", "run a Django management command", _configure_manage, cmd_manage)
 

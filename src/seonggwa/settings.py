@@ -8,12 +8,17 @@
 - ``SEONGGWA_ALLOWED_HOSTS``: comma-separated; defaults to loopback names.
 - ``SEONGGWA_VAR_DIR``: where local state (SQLite, secret key, uploads) lives.
 - ``SEONGGWA_EMAIL_BACKEND``: defaults to the console backend.
+
+Production (debug off) settings — HTTPS, proxy, HSTS, content security policy, request
+caps, session timeout, login lockout, SQLite concurrency — are read from further
+``SEONGGWA_*`` variables below; docs/deployment.md lists them all with their defaults.
 """
 
 from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -29,6 +34,20 @@ def _flag(name: str, default: bool = False) -> bool:
     if value is None:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+
+
+def _list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
 def _local_secret_key() -> str:
@@ -49,12 +68,15 @@ if not SECRET_KEY:
             "SEONGGWA_SECRET_KEY must be set when SEONGGWA_DEBUG is off."
         )
     SECRET_KEY = _local_secret_key()
+MIN_SECRET_KEY_LENGTH = 50  # what `check --deploy` asks for
+if not DEBUG and len(SECRET_KEY) < MIN_SECRET_KEY_LENGTH:
+    raise ImproperlyConfigured(
+        f"SEONGGWA_SECRET_KEY is too short ({len(SECRET_KEY)} characters): with "
+        f"SEONGGWA_DEBUG off it must be at least {MIN_SECRET_KEY_LENGTH} random characters, "
+        "e.g. python -c 'import secrets; print(secrets.token_urlsafe(50))'."
+    )
 
-ALLOWED_HOSTS = [
-    h.strip()
-    for h in os.environ.get("SEONGGWA_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
-    if h.strip()
-]
+ALLOWED_HOSTS = _list("SEONGGWA_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -65,6 +87,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rules.apps.AutodiscoverRulesConfig",
+    "csp",
+    "axes",
     "seonggwa.core",
     "seonggwa.accounts",
     "seonggwa.registry",
@@ -77,18 +101,26 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Refuses an oversized body (413) from its Content-Length, before anything reads it.
+    "seonggwa.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every login attempt, right password or not, while locked out.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, refusing demo accounts whenever debug is off.
+    "seonggwa.accounts.backends.AccountBackend",
 ]
 
 ROOT_URLCONF = "seonggwa.urls"
@@ -119,6 +151,15 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Several workers share one file: write-ahead log (readers never wait for a writer),
+    # transactions that take the write lock when they begin (no "database is locked" on a
+    # read-then-write upgrade), and a writer waits up to SEONGGWA_SQLITE_TIMEOUT seconds
+    # for another writer to commit instead of failing at once.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "transaction_mode": "IMMEDIATE",
+        "timeout": _int("SEONGGWA_SQLITE_TIMEOUT", 30),
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    })
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -156,20 +197,83 @@ STORAGES = {
 }
 
 # Request bodies: form data is small; uploaded workbooks spill to a temporary file past
-# 5 MB, and the import forms refuse files over SEONGGWA_MAX_UPLOAD_BYTES (office/forms.py).
-# A hard cap on the whole request belongs in the web server in front.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
-FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# FILE_UPLOAD_MAX_MEMORY_SIZE, and the import forms refuse files over
+# SEONGGWA_MAX_UPLOAD_BYTES (office/forms.py). RequestSizeLimitMiddleware refuses, from the
+# Content-Length alone, any request larger than one such file plus the form fields
+# (SEONGGWA_MAX_REQUEST_BYTES), so an oversized body is never read.
+DATA_UPLOAD_MAX_MEMORY_SIZE = _int("SEONGGWA_DATA_UPLOAD_MAX_BYTES", 2 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = _int("SEONGGWA_FILE_UPLOAD_MEMORY_BYTES", 5 * 1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
-SEONGGWA_MAX_UPLOAD_BYTES = int(os.environ.get("SEONGGWA_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
+SEONGGWA_MAX_UPLOAD_BYTES = _int("SEONGGWA_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)
+SEONGGWA_MAX_REQUEST_BYTES = _int(
+    "SEONGGWA_MAX_REQUEST_BYTES", SEONGGWA_MAX_UPLOAD_BYTES + DATA_UPLOAD_MAX_MEMORY_SIZE
+)
 
 EMAIL_BACKEND = os.environ.get(
     "SEONGGWA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 
-if not DEBUG:
-    SESSION_COOKIE_SECURE = _flag("SEONGGWA_SECURE_COOKIES", True)
-    CSRF_COOKIE_SECURE = _flag("SEONGGWA_SECURE_COOKIES", True)
+# --- HTTPS and the proxy in front ---------------------------------------------------------
+# With debug off the site is taken to be reached over HTTPS (SEONGGWA_HTTPS=0 for plain
+# HTTP, e.g. a load test on loopback): secure cookies, redirect to HTTPS, HSTS.
+HTTPS = _flag("SEONGGWA_HTTPS", not DEBUG)
+SESSION_COOKIE_SECURE = _flag("SEONGGWA_SECURE_COOKIES", HTTPS)
+CSRF_COOKIE_SECURE = _flag("SEONGGWA_SECURE_COOKIES", HTTPS)
+SECURE_SSL_REDIRECT = _flag("SEONGGWA_SSL_REDIRECT", HTTPS)
+SECURE_HSTS_SECONDS = _int("SEONGGWA_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = _flag("SEONGGWA_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = _flag("SEONGGWA_HSTS_PRELOAD", False)
+# Behind a TLS-terminating proxy: trust its X-Forwarded-Proto (only set this when the proxy
+# always sets or strips that header), and name the public origins for CSRF.
+if _flag("SEONGGWA_BEHIND_PROXY"):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = _flag("SEONGGWA_USE_X_FORWARDED_HOST", False)
+CSRF_TRUSTED_ORIGINS = _list("SEONGGWA_CSRF_TRUSTED_ORIGINS")
+# How many proxies append to X-Forwarded-For: the client address (login lockout) is the
+# one the outermost trusted proxy saw. 0: the connection's own address.
+SEONGGWA_PROXY_COUNT = _int("SEONGGWA_PROXY_COUNT", 0)
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# --- Content-Security-Policy (django-csp 4) -------------------------------------------------
+# Everything from this site only: no inline scripts or styles anywhere (the templates
+# use static files), charts are inline SVG with presentation attributes.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+if HTTPS:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["upgrade-insecure-requests"] = True
+
+# --- Sessions: signed out after SEONGGWA_SESSION_IDLE_MINUTES without a request ------------
+SESSION_COOKIE_AGE = _int("SEONGGWA_SESSION_IDLE_MINUTES", 60) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# --- Login lockout (django-axes) ------------------------------------------------------------
+# After SEONGGWA_LOGIN_FAILURE_LIMIT failed logins for one user name from one address,
+# that pair is refused (even with the right password) for SEONGGWA_LOGIN_COOLOFF_MINUTES.
+# Keyed on the pair, so one office behind a shared address is not locked out by one person.
+AXES_ENABLED = _flag("SEONGGWA_LOGIN_LOCKOUT", True)
+AXES_FAILURE_LIMIT = _int("SEONGGWA_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=_int("SEONGGWA_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "seonggwa.accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "seonggwa.core.middleware.client_ip"
+AXES_VERBOSE = False
 
 LOGGING = {
     "version": 1,

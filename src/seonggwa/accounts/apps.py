@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +7,10 @@ class AccountsConfig(AppConfig):
     name = "seonggwa.accounts"
     label = "accounts"
     verbose_name = _("사용자")
+
+    def ready(self) -> None:
+        from seonggwa.accounts.demo import on_post_migrate
+
+        # No database access here: the handler runs only after `migrate`.
+        post_migrate.connect(on_post_migrate, sender=self,
+                             dispatch_uid="seonggwa.accounts.disable_demo_users")

@@ -29,6 +29,12 @@ class Profile(models.Model):
         related_name="members",
         help_text=_("사업부서·수탁기관 사용자는 자기 기관의 사무만 봅니다."),
     )
+    is_demo = models.BooleanField(
+        _("시연용 계정"),
+        default=False,
+        help_text=_("로컬 시연용으로 만든 계정입니다. 운영 모드(디버그 꺼짐)에서는 로그인할 수 없고 "
+                    "시작할 때 비활성화됩니다."),
+    )
 
     class Meta:
         verbose_name = _("사용자 정보")

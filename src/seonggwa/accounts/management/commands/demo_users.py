@@ -1,6 +1,8 @@
 """Create one demo account per role for local evaluation of the product.
 
 Refuses to run unless DEBUG is on: demo passwords must never reach a production store.
+Each account is flagged ``Profile.is_demo``; with debug off such accounts are disabled
+and refused at login (see ``seonggwa.accounts.demo``).
 """
 
 from django.conf import settings
@@ -8,10 +10,9 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from seonggwa.accounts.demo import DEMO_PASSWORD
 from seonggwa.accounts.models import Profile, Role
 from seonggwa.registry.models import Organisation
-
-DEMO_PASSWORD = "seonggwa-demo"
 
 # (username, role, organisation name as written in the Seoul tables, display name)
 DEMO_ACCOUNTS = [
@@ -43,11 +44,21 @@ class Command(BaseCommand):
         )
         if created:
             user.set_password(DEMO_PASSWORD)
-            user.is_staff = role == Role.OFFICER
-            user.save()
+            user.save()  # never staff: the admin is for a separately created superuser
+        elif not Profile.objects.filter(user=user, is_demo=True).exists():
+            self.stderr.write(f"{username}: a real account has this name; left unchanged")
+            return
+        elif not user.is_active:
+            # Disabled when the store was last served with debug off: usable again locally.
+            user.set_password(DEMO_PASSWORD)
+            user.is_active = True
+            user.save(update_fields=["password", "is_active"])
+        if user.is_staff:  # demo officers made by earlier versions could open the admin
+            user.is_staff = False
+            user.save(update_fields=["is_staff"])
         organisation = (
             Organisation.objects.filter(name=org_name).first() if org_name else None
         )
         Profile.objects.update_or_create(
-            user=user, defaults={"role": role, "organisation": organisation}
+            user=user, defaults={"role": role, "organisation": organisation, "is_demo": True}
         )
