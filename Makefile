@@ -38,8 +38,12 @@ lint: install
 test: install browsers lint
 	SEONGGWA_TESTING=1 $(BIN)/pytest $(PYTEST_ARGS)
 
+# Benchmarks (bench/README.md): the engine, then the web pages at 138 / 10,000 / 50,000
+# services, gunicorn under wrk (with DATABASE_URL=postgres://…), the engine's input forms.
+# BENCH_ARGS passes options, e.g. make bench BENCH_ARGS="--only web --sizes 138,10000".
 bench: install
-	$(BIN)/python -m bench
+	bash bench/ensure-wrk.sh
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 # After changing user-facing text: refresh the English catalogue, translate the new
 # entries (tests/core/test_translations.py fails while any is empty or fuzzy), compile.

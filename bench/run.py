@@ -21,7 +21,25 @@ from pathlib import Path
 
 BENCHMARKS = {
     "engine": "bench.engine",
+    "web": "bench.web",
 }
+
+
+def options_for(parser: argparse.ArgumentParser, argv: list[str]) -> list[str]:
+    """The part of ``argv`` a benchmark's parser knows (each takes its own options; the
+    runner passes every option to every benchmark)."""
+    known, out, take = parser._option_string_actions, [], 0
+    for token in argv:
+        if take:
+            out.append(token)
+            take -= 1
+            continue
+        name = token.split("=", 1)[0]
+        if name in known:
+            out.append(token)
+            if "=" not in token and known[name].nargs != 0:
+                take = 1
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,12 +58,12 @@ def main(argv: list[str] | None = None) -> int:
         if as_json:
             buffer = io.StringIO()
             with redirect_stdout(buffer):
-                code = module.main(rest)
+                code = module.main(options_for(module.build_parser(), rest))
             text = buffer.getvalue()
             collected[name] = json.loads(text) if code != 2 and text.strip() else {"error": code}
         else:
             print(f"== {name} ==", flush=True)
-            code = module.main(rest)
+            code = module.main(options_for(module.build_parser(), rest))
             print(flush=True)
         status = max(status, code)
     if as_json:
