@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import InvalidPage, Page, Paginator
+from django.http import Http404
 
 PAGE_SIZE = 50
 
@@ -51,5 +52,17 @@ class Sorter:
 
 
 def paginate(request, object_list, per_page: int = PAGE_SIZE) -> Page:
-    """The requested page; out-of-range or malformed page numbers give the nearest page."""
-    return Paginator(object_list, per_page).get_page(request.GET.get("page"))
+    """The requested page (``?page=``, the first page when absent or empty).
+
+    A page that does not exist is 404, like any other address that names nothing:
+    ``?page=abc``, ``?page=0``, ``?page=-1``, ``?page=1.5``, a page beyond the last one and
+    a number too long to be one (more than 9 digits) alike. The first page of an empty
+    list exists (it says there is nothing).
+    """
+    number = request.GET.get("page", "").strip() or "1"
+    if not (number.isascii() and number.isdigit() and len(number) <= 9):
+        raise Http404("no such page")
+    try:
+        return Paginator(object_list, per_page).page(int(number))
+    except InvalidPage:
+        raise Http404("no such page") from None

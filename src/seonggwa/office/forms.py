@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from seonggwa.core.identifiers import KEY_MAX_LENGTH, validate_key
 from seonggwa.evaluations.domain import decisions as policies
 from seonggwa.evaluations.models import DueAdjustment, FollowUpStatus
 from seonggwa.registry.models import ContractPeriod, FigureKind, Organisation
@@ -182,7 +183,8 @@ class ServiceRecordForm(forms.Form):
 
 
 class ServiceCreateForm(ServiceRecordForm):
-    key = forms.CharField(label=_("사무 키"), max_length=120,
+    key = forms.CharField(label=_("사무 키"), max_length=KEY_MAX_LENGTH,
+                          validators=[validate_key],
                           help_text=_("다른 사무와 겹치지 않는 키 (예: svc-0139)."))
     field_order = ["key", "name", "department", "annual_cost", "has_statutory_evaluation",
                    "notes", "reason"]

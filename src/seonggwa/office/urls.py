@@ -1,5 +1,7 @@
 from django.urls import path
 
+import seonggwa.core.converters  # noqa: F401  (registers <key:…>, <year:…>, <id:…>)
+
 from .views import assignments, dashboard, due, registry, rounds, services, transfer, whatif
 
 app_name = "office"
@@ -7,27 +9,27 @@ urlpatterns = [
     path("", dashboard.dashboard, name="dashboard"),
     path("services/", services.service_list_view, name="services"),
     path("services/new/", registry.service_create, name="service_new"),
-    path("services/<str:key>/", services.service_detail, name="service"),
-    path("services/<str:key>/record/", registry.service_record, name="service_record"),
-    path("services/<str:key>/registry/<str:kind>/new/", registry.registry_row,
+    path("services/<key:key>/", services.service_detail, name="service"),
+    path("services/<key:key>/record/", registry.service_record, name="service_record"),
+    path("services/<key:key>/registry/<str:kind>/new/", registry.registry_row,
          name="registry_add"),
-    path("services/<str:key>/registry/<str:kind>/<int:pk>/", registry.registry_row,
+    path("services/<key:key>/registry/<str:kind>/<id:pk>/", registry.registry_row,
          name="registry_edit"),
-    path("services/<str:key>/registry/contract/<int:pk>/end/", registry.contract_end,
+    path("services/<key:key>/registry/contract/<id:pk>/end/", registry.contract_end,
          name="contract_end"),
-    path("services/<str:key>/follow-up/<int:item_id>/", services.follow_up,
+    path("services/<key:key>/follow-up/<id:item_id>/", services.follow_up,
          name="follow_up"),
     path("what-if/", whatif.what_if_view, name="what_if"),
     path("rounds/", rounds.round_list, name="rounds"),
-    path("rounds/<int:pk>/", rounds.round_detail, name="round"),
+    path("rounds/<id:pk>/", rounds.round_detail, name="round"),
     path("assignments/", assignments.assignment_index, name="assignments"),
-    path("assignments/<int:round_id>/", assignments.assignment_round,
+    path("assignments/<id:round_id>/", assignments.assignment_round,
          name="assignment_round"),
     path("due/", due.due_index, name="due_index"),
-    path("due/<int:year>/", due.due_view, name="due"),
+    path("due/<year:year>/", due.due_view, name="due"),
     path("xlsx/", transfer.transfer, name="transfer"),
     path("xlsx/template.xlsx", transfer.template_download, name="xlsx_template"),
-    path("xlsx/export/<int:year>.xlsx", transfer.export_year, name="xlsx_export"),
+    path("xlsx/export/<year:year>.xlsx", transfer.export_year, name="xlsx_export"),
     path("registry/xlsx/", registry.registry_transfer, name="registry_transfer"),
     path("registry/xlsx/template.xlsx", registry.registry_template,
          name="registry_template"),

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from seonggwa.core.converters import year_or_404
 from seonggwa.core.downloads import XLSX, attachment
 from seonggwa.core.listing import paginate
 from seonggwa.evaluations.interfaces import opendata, presentation
@@ -41,6 +42,8 @@ def _results_context(request, *, fixed_year: int | None = None) -> dict:
     data = request.GET.copy()
     if fixed_year is not None:
         data["year"] = str(fixed_year)
+    elif year_or_404(data.get("year")) not in (None, *years):
+        raise Http404(_("공개된 결과가 없는 연도입니다."))
     form = PublicResultFilter(data, years=years, departments=public_departments())
     form.is_valid()
     filters = getattr(form, "cleaned_data", {}) or {}
@@ -120,12 +123,9 @@ def open_data(request):
 @require_GET
 def open_data_download(request, fmt: str):
     serialise, content_type = OPEN_DATA_FORMATS[fmt]
-    year = request.GET.get("year") or None
-    if year is not None:
-        try:
-            year = int(year)
-        except ValueError:
-            raise Http404(_("연도가 올바르지 않습니다.")) from None
+    year = year_or_404(request.GET.get("year"))
+    if year is not None and year not in public_years():
+        raise Http404(_("공개된 결과가 없는 연도입니다."))
     qs = published_results()
     if year is not None:
         qs = qs.filter(round__year__year=year)

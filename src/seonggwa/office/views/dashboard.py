@@ -1,19 +1,15 @@
 from __future__ import annotations
 
+from django.http import Http404
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from seonggwa.core.converters import year_or_404
 from seonggwa.evaluations.interfaces import presentation
 from seonggwa.evaluations.models import EvaluationYear, Result
 
 from ..access import can_see_everything, office_required, visible_services
-
-
-def _int(value, default=None):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
 
 
 @require_GET
@@ -28,8 +24,10 @@ def dashboard(request):
     all_years = list(EvaluationYear.objects.order_by("year").values_list("year", flat=True))
 
     # Multi-year average window (default: every year with rows).
-    my_from = _int(request.GET.get("my_from"), years_with_rows[0] if years_with_rows else None)
-    my_to = _int(request.GET.get("my_to"), years_with_rows[-1] if years_with_rows else None)
+    my_from = year_or_404(request.GET.get("my_from")) or (
+        years_with_rows[0] if years_with_rows else None)
+    my_to = year_or_404(request.GET.get("my_to")) or (
+        years_with_rows[-1] if years_with_rows else None)
     multi_year = (my_from, my_to) if my_from and my_to and my_from <= my_to else None
     method = request.GET.get("method")
     method = method if method in ("pooled", "mean_of_years") else "pooled"
@@ -37,8 +35,10 @@ def dashboard(request):
     cards = presentation.year_cards(results=results, multi_year=multi_year,
                                     multi_year_method=method, public=not everything,
                                     with_agreement=True)
-    dist_year = _int(request.GET.get("year"), years_with_rows[-1] if years_with_rows else None)
-    if dist_year not in years_with_rows:
+    dist_year = year_or_404(request.GET.get("year"))
+    if dist_year is not None and dist_year not in years_with_rows:
+        raise Http404(_("결과가 없는 연도입니다."))
+    if dist_year is None:
         dist_year = years_with_rows[-1] if years_with_rows else None
     dist_chart, bins = (presentation.distribution_chart(dist_year, results=results)
                         if dist_year else (None, []))

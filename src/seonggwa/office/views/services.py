@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from seonggwa.core.converters import year_or_404
 from seonggwa.core.listing import paginate
 from seonggwa.core.models import AuditEvent
 from seonggwa.evaluations.domain.flags import flags_for_service, flags_for_services
@@ -33,6 +34,8 @@ def service_list_view(request):
     results = office_results(user)
     years = list(results.order_by("round__year__year").values_list("round__year__year", flat=True)
                  .distinct())
+    if year_or_404(request.GET.get("year")) not in (None, *years):
+        raise Http404(_("결과가 없는 연도입니다."))
     departments = Organisation.objects.filter(
         pk__in=services.values("department_id")).order_by("name")
     form = ServiceFilter(request.GET or None, years=years, departments=departments)

@@ -235,6 +235,10 @@ def create_service(*, key: str, name: str, department: Organisation | None = Non
     key, name = (key or "").strip(), (name or "").strip()
     if not key:
         _refuse("key", _("사무 키가 필요합니다."))
+    try:
+        Service._meta.get_field("key").run_validators(key)  # the URL-safe key rule
+    except ValidationError as exc:
+        _refuse("key", " ".join(exc.messages))
     if Service.objects.filter(key=key).exists():
         _refuse("key", _("사무 키 '%(key)s'은(는) 이미 쓰이고 있습니다.") % {"key": key})
     if not name:

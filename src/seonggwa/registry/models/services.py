@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from seonggwa.core.identifiers import KEY_MAX_LENGTH, validate_key
 from seonggwa.registry.models.organisations import Organisation, OrganisationKind
 
 
@@ -23,10 +24,14 @@ class Service(models.Model):
     """An outsourced service (위탁사무), one row across all the years it was evaluated.
 
     ``key`` is the canonical key that links the names as written in each year
-    (:class:`ServiceName`). ``annual_cost`` is in won (integer).
+    (:class:`ServiceName`); it is a URL path segment, so it follows
+    :mod:`seonggwa.core.identifiers` (checked by the field's validator). ``annual_cost``
+    is in won (integer).
     """
 
-    key = models.CharField(_("사무 키"), max_length=120, unique=True)
+    key = models.CharField(
+        _("사무 키"), max_length=KEY_MAX_LENGTH, unique=True, validators=[validate_key],
+        help_text=_("주소에 쓰이는 키: 글자·숫자·'_'·'-'·'.'만, 120자까지 (예: svc-0139)."))
     name = models.CharField(_("사무명"), max_length=300)
     department = models.ForeignKey(
         Organisation,
