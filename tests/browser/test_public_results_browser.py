@@ -6,64 +6,12 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from pathlib import Path
 
-import pytest
-from django.core.management import call_command
-
+from browser.helpers import BROWSER
 from seonggwa.evaluations.models import Result
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                       reason=f"Debian's Chromium is not installed at {CHROMIUM} "
-                              "(apt-get install chromium)"),
-]
-
-
-@pytest.fixture
-def browser():
-    # Playwright's sync API runs an event loop in this thread; Django's ORM calls made by
-    # the test itself are still synchronous.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(locale="ko-KR", accept_downloads=True)
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-@pytest.fixture
-def seoul(transactional_db, live_server):
-    call_command("load_seoul")
-    yield
-    _end_request_thread_connections()
-
-
-def _end_request_thread_connections():
-    """The live server answers each request in a thread of its own; a thread that the
-    browser's kept-alive download connection still holds keeps its PostgreSQL session, and
-    the test database could not be dropped at the end of the run. End those sessions."""
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                       "WHERE datname = current_database() AND pid <> pg_backend_pid()")
+pytestmark = BROWSER
 
 
 def visible_rows(page) -> list[dict]:
@@ -124,16 +72,24 @@ def test_language_switch(live_server, seoul, page):
     page.goto(f"{live_server.url}/results/?year=2019")
     assert page.locator("html").get_attribute("lang") == "ko"
     assert page.locator("h1").inner_text() == "사무별 평가 결과"
-    # The switcher submits on change (JavaScript); the page comes back in English with
-    # the same filters.
+    # Choosing a language changes nothing by itself (WCAG 3.2.2: arrow keys on the menu
+    # must not load another page); its button switches, keeping the same filters.
+    page.focus("#lang-select")
+    page.keyboard.press("ArrowDown")
+    page.select_option("#lang-select", "en")
+    page.wait_for_timeout(300)
+    assert "year=2019" in page.url
+    assert page.locator("h1").inner_text() == "사무별 평가 결과"
     with page.expect_navigation():
-        page.select_option("#lang-select", "en")
+        page.click("form.lang button[type=submit]")
     page.wait_for_load_state()
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.locator("h1").inner_text() == "Results per service"
     assert "year=2019" in page.url
     assert page.locator("table.results caption").inner_text() == (
         "Published results per service")
+    assert page.locator("form.lang button[type=submit]").inner_text() == "Change language"
+    page.select_option("#lang-select", "ko")
     with page.expect_navigation():
-        page.select_option("#lang-select", "ko")
+        page.click("form.lang button[type=submit]")
     assert page.locator("h1").inner_text() == "사무별 평가 결과"
