@@ -12,25 +12,28 @@ from seonggwa.registry.models import Service
 pytestmark = pytest.mark.django_db
 
 COLUMNS = ("view draft result", "view published result", "change result", "view round",
-           "run what-if")
+           "run what-if", "publish result", "correct published result",
+           "correct draft result", "manage round")
 
 T, F = True, False
 MATRIX = {
-    #                                               draft pub  change round what-if
-    "anonymous":                                    (F,   T,   F,     F,    F),
-    "no role":                                      (F,   T,   F,     F,    F),
-    "officer":                                      (T,   T,   T,     T,    T),
-    "department of the service":                    (T,   T,   F,     F,    F),
-    "other department":                             (F,   T,   F,     F,    F),
-    "contractor of the result":                     (T,   T,   F,     F,    F),
-    "other contractor":                             (F,   T,   F,     F,    F),
-    "evaluator assigned to the round":              (T,   T,   F,     T,    F),
-    "evaluator assigned to the subject":            (T,   T,   F,     T,    F),
-    "evaluator assigned only to another subject":   (F,   T,   F,     T,    F),
-    "evaluator not assigned":                       (F,   T,   F,     F,    F),
-    "committee assigned":                           (T,   T,   F,     T,    T),
-    "committee not assigned":                       (F,   T,   F,     F,    F),
+    #                                       draft pub  change round what-if publish correct  correct manage
+    #                                                                              (pub)    (draft) round
+    "anonymous":                                    (F, T, F, F, F, F, F, F, F),
+    "no role":                                      (F, T, F, F, F, F, F, F, F),
+    "officer":                                      (T, T, T, T, T, T, T, F, T),
+    "department of the service":                    (T, T, F, F, F, F, F, F, F),
+    "other department":                             (F, T, F, F, F, F, F, F, F),
+    "contractor of the result":                     (T, T, F, F, F, F, F, F, F),
+    "other contractor":                             (F, T, F, F, F, F, F, F, F),
+    "evaluator assigned to the round":              (T, T, F, T, F, F, F, F, F),
+    "evaluator assigned to the subject":            (T, T, F, T, F, F, F, F, F),
+    "evaluator assigned only to another subject":   (F, T, F, T, F, F, F, F, F),
+    "evaluator not assigned":                       (F, T, F, F, F, F, F, F, F),
+    "committee assigned":                           (T, T, F, T, T, F, F, F, F),
+    "committee not assigned":                       (F, T, F, F, F, F, F, F, F),
 }
+# A draft is corrected by nobody: it is edited (change result) until it is finalised.
 
 # permission, the twin, the queryset of every candidate object
 TWINS = {
@@ -38,6 +41,9 @@ TWINS = {
     "evaluations.change_result": (policy.changeable_results, Result.objects.all),
     "evaluations.run_what_if": (policy.what_if_results, Result.objects.all),
     "evaluations.view_round": (policy.visible_rounds, Round.objects.all),
+    "evaluations.publish_result": (policy.publishable_results, Result.objects.all),
+    "evaluations.correct_result": (policy.correctable_results, Result.objects.all),
+    "evaluations.manage_round": (policy.manageable_rounds, Round.objects.all),
     "registry.view_service": (policy.visible_services, Service.objects.all),
     "registry.change_service": (policy.changeable_services, Service.objects.all),
     "registry.view_decision_sheet": (policy.decision_sheet_services, Service.objects.all),
@@ -58,6 +64,10 @@ def test_permission_matrix(world, who):
         "change result": ("evaluations.change_result", world.draft),
         "view round": ("evaluations.view_round", world.draft_round),
         "run what-if": ("evaluations.run_what_if", world.draft),
+        "publish result": ("evaluations.publish_result", world.draft),
+        "correct published result": ("evaluations.correct_result", world.published),
+        "correct draft result": ("evaluations.correct_result", world.draft),
+        "manage round": ("evaluations.manage_round", world.draft_round),
     }
     for column, (perm, obj) in checks.items():
         twin, everything = TWINS[perm]

@@ -46,6 +46,10 @@ class AssignmentPagesTest(TestCase):
         cls.evaluator = make_user("eval", Role.EVALUATOR)
         cls.committee = make_user("comm", Role.COMMITTEE)
 
+    def version(self, url):
+        """The version the page's forms carry (as a browser would submit it)."""
+        return self.client.get(url).context["version"]
+
     def test_only_officers_open_the_pages(self):
         urls = [reverse("office:assignments"),
                 reverse("office:assignment_round", args=[self.round.pk])]
@@ -74,7 +78,7 @@ class AssignmentPagesTest(TestCase):
         self.assertEqual(set(form.fields["subject"].queryset),
                          {self.draft.subject, self.other_draft.subject})
 
-        response = self.client.post(url, {"user": self.evaluator.pk,
+        response = self.client.post(url, {"version": self.version(url), "user": self.evaluator.pk,
                                           "subject": self.draft.subject.pk})
         self.assertRedirects(response, url)
         a = Assignment.objects.get()
@@ -82,16 +86,16 @@ class AssignmentPagesTest(TestCase):
                          (self.evaluator, self.round, self.draft.subject, self.officer))
         self.assertTrue(AuditEvent.objects.filter(action="assignment.add").exists())
 
-        again = self.client.post(url, {"user": self.evaluator.pk,
+        again = self.client.post(url, {"version": self.version(url), "user": self.evaluator.pk,
                                        "subject": self.draft.subject.pk})
         self.assertEqual(again.status_code, 400)
         self.assertIn("이미 같은 배정이 있습니다.", again.content.decode())
 
-        refused = self.client.post(url, {"user": self.dept_user.pk})
+        refused = self.client.post(url, {"version": self.version(url), "user": self.dept_user.pk})
         self.assertEqual(refused.status_code, 400)
         self.assertEqual(Assignment.objects.count(), 1)
 
-        self.assertRedirects(self.client.post(url, {"action": "remove", "assignment": a.pk}),
+        self.assertRedirects(self.client.post(url, {"version": self.version(url), "action": "remove", "assignment": a.pk}),
                              url)
         self.assertFalse(Assignment.objects.exists())
         self.assertTrue(AuditEvent.objects.filter(action="assignment.remove").exists())

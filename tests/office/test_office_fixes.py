@@ -194,8 +194,11 @@ class FollowUpTests(SeoulOfficeTestCase):
         return reverse("office:follow_up", args=[key, (item or self.task).pk])
 
     def post(self, **data):
+        from seonggwa.core.concurrency import version_of
+
         prefix = f"item{self.task.pk}-"
-        return self.client.post(self.url(), {prefix + k: v for k, v in data.items()})
+        return self.client.post(self.url(), {**{prefix + k: v for k, v in data.items()},
+                                             "version": version_of(self.task)})
 
     def test_officer_sets_the_status_with_a_note_through_the_workflow(self):
         self.login(self.officer)
@@ -245,7 +248,8 @@ class FollowUpTests(SeoulOfficeTestCase):
         self.login(self.officer)
         self.assertEqual(self.client.get(self.url()).status_code, 405)
         response = self.post(status="done", note="")  # the note is required
-        self.assertEqual(response.status_code, 302)
+        self.assertEqual(response.status_code, 400)  # shown again on the service page
+        self.assertContains(response, "확인 내용: 필수 항목입니다.", status_code=400)
         response = self.post(status="bogus", note="x")
         self.task.refresh_from_db()
         self.assertEqual(self.task.follow_up_status, "open")

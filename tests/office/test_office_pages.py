@@ -66,7 +66,7 @@ class DashboardTests(SeoulOfficeTestCase):
         self.assertEqual(response.status_code, 200)
         html = response.content.decode()
         for figure in ("80.51", "80.54", "80.34", "75.99", "75.67", "44개", "51개", "38개",
-                       "61개 중 7개", "47개 중 29개", "(43.0%)", "(20.7%)", "-6.30"):
+                       "61개 중 7개", "47개 중 29개", "(43%)", "(20.7%)", "-6.3점"):
             self.assertIn(figure, html)
         self.assertIn("✓", html)  # recomputed averages agree with the published ones
         self.assertIn("공표 수치", html)  # 2022/2023 shown as published-only
@@ -221,8 +221,9 @@ class DueTests(SeoulOfficeTestCase):
     def test_adjustment_goes_through_workflow(self):
         self.login(self.officer)
         url = reverse("office:due", args=[2024])
+        version = self.client.get(url).context["version"]
         response = self.client.post(url, {"service": "svc-t1", "action": "exclude",
-                                          "reason": "통합 예정"})
+                                          "reason": "통합 예정", "version": version})
         self.assertRedirects(response, url)
         adj = DueAdjustment.objects.get(service=self.due_service)
         self.assertEqual((adj.action, adj.reason, adj.actor), ("exclude", "통합 예정",

@@ -15,6 +15,7 @@ from evaluations.factories import workbook
 from openpyxl import load_workbook
 
 from seonggwa.accounts.models import Profile, Role
+from seonggwa.core.concurrency import version_of
 from seonggwa.core.models import AuditEvent
 from seonggwa.registry.domain import changes
 from seonggwa.registry.interfaces import xlsx
@@ -123,7 +124,7 @@ class RegistryPagesTest(TestCase):
         svc = Service.objects.get(key="svc-6002")
         self.assertEqual(svc.annual_cost, 520_000_000)
         self.assertContains(response, "노인복지관 운영")
-        self.assertContains(response, "registry.service.create")
+        self.assertContains(response, "사무 등록")  # the trail in words
         self.assertContains(response, "신규 위탁")
 
     def test_create_service_with_taken_key_shows_the_error_at_the_field(self):
@@ -141,7 +142,8 @@ class RegistryPagesTest(TestCase):
         url = self.url("office:service_record", self.service.key)
         response = self.client.post(url, {"name": "청소년 수련관 운영",
                                           "department": self.dept.pk,
-                                          "annual_cost": "칠억", "notes": "바뀌면 안 됨"})
+                                          "annual_cost": "칠억", "notes": "바뀌면 안 됨",
+                                          "version": version_of(self.service)})
         self.assertEqual(response.status_code, 400)
         self.assertIn("id_annual_cost_error", response.content.decode())
         self.service.refresh_from_db()
@@ -154,12 +156,14 @@ class RegistryPagesTest(TestCase):
                                           "department": self.dept.pk,
                                           "annual_cost": "450000000",
                                           "has_statutory_evaluation": "on",
-                                          "reason": "2024 예산 반영"}, follow=True)
+                                          "reason": "2024 예산 반영",
+                                          "version": version_of(self.service)}, follow=True)
         self.assertContains(response, "사무 등록 정보를 고쳤습니다.")
         self.service.refresh_from_db()
         self.assertTrue(self.service.has_statutory_evaluation)
         self.assertEqual(self.service.annual_cost, 450_000_000)
-        self.assertContains(response, "registry.service.update")
+        self.assertContains(response, "사무 등록 정보 수정</td>")
+        self.assertContains(response, "<del>700000000</del> → <ins>450000000</ins>")
         self.assertContains(response, "2024 예산 반영")
 
     # ------------------------------------------------------------------- rows
@@ -174,7 +178,7 @@ class RegistryPagesTest(TestCase):
         self.assertContains(response, "위탁기간을(를) 등록했습니다.")
         latest = ContractPeriod.objects.get(service=self.service, start=dt.date(2022, 1, 1))
         self.assertEqual(latest.previous, self.period)
-        self.assertContains(response, "registry.contract.create")
+        self.assertContains(response, "위탁기간 등록</td>")
         self.assertContains(response, "재계약 협약")
 
     def test_contract_end_before_start_is_shown_and_nothing_saved(self):
@@ -202,11 +206,13 @@ class RegistryPagesTest(TestCase):
     def test_end_contract_early(self):
         self.client.force_login(self.officer)
         url = self.url("office:contract_end", self.service.key, self.period.pk)
-        response = self.client.post(url, {"end": "2020-06-30", "reason": ""})
+        version = version_of(self.period)
+        response = self.client.post(url, {"end": "2020-06-30", "reason": "",
+                                          "version": version})
         self.assertEqual(response.status_code, 400)
-        response = self.client.post(url, {"end": "2020-06-30", "reason": "협약 해지"},
-                                    follow=True)
-        self.assertContains(response, "registry.contract.end")
+        response = self.client.post(url, {"end": "2020-06-30", "reason": "협약 해지",
+                                          "version": version}, follow=True)
+        self.assertContains(response, "위탁기간 종료</td>")
         self.period.refresh_from_db()
         self.assertEqual(self.period.end, dt.date(2020, 6, 30))
 
@@ -229,9 +235,9 @@ class RegistryPagesTest(TestCase):
                                      self.url("office:service", key) + "#registry",
                                      fetch_redirect_response=False)
         page = self.client.get(self.url("office:service", key)).content.decode()
-        for action in ("registry.consent.create", "registry.inspection.create",
-                       "registry.audit.create", "registry.figure.create"):
-            self.assertIn(action, page)
+        for action in ("의회 동의 등록", "지도점검 지적사항 등록", "감사 결과 등록",
+                       "운영 지표 등록"):
+            self.assertIn(f"<td>{action}</td>", page)
         self.assertIn("회계 처리 부적정", page)
         self.assertEqual(OperatingFigure.objects.get().value, 35.5)
         self.assertEqual(AuditResult.objects.get().auditor, "감사위원회")
@@ -258,7 +264,7 @@ class RegistryPagesTest(TestCase):
         url = self.url("office:registry_edit", self.service.key, "inspection", finding.pk)
         self.assertContains(self.client.get(url), 'value="3"')
         self.client.post(url, {"year": "2021", "count": "5", "corrective_demand": "on",
-                               "reason": "재점검"})
+                               "reason": "재점검", "version": version_of(finding)})
         finding.refresh_from_db()
         self.assertEqual(finding.count, 5)
         event = AuditEvent.objects.for_object(finding).first()

@@ -151,6 +151,53 @@ def changeable_results(user, results=None):
     return qs if role_of(user) == Role.OFFICER else qs.none()
 
 
+# --- results: evaluations.publish_result (officer) ----------------------------------
+# Finalising (확정) a draft is a change of the result (``change_result``); publishing
+# (공개) discloses it to everyone, a separate permission so it can be given on its own.
+
+publish_result = is_officer
+
+
+def publishable_results(user, results=None):
+    """Twin of ``evaluations.publish_result``."""
+    qs = Result.objects.all() if results is None else results
+    return qs if role_of(user) == Role.OFFICER else qs.none()
+
+
+# --- results: evaluations.correct_result (officer; finalised or published results) ---
+
+LOCKED_STATUSES = (Status.FINALISED, Status.PUBLISHED)
+
+
+@rules.predicate
+def is_locked_result(user, result) -> bool:
+    """A finalised or published result: it changes only by a correction (정정)."""
+    return result is not None and getattr(result, "status", None) in LOCKED_STATUSES
+
+
+correct_result = is_officer & is_locked_result
+
+
+def correctable_results(user, results=None):
+    """Twin of ``evaluations.correct_result``: an officer's finalised and published
+    results."""
+    qs = Result.objects.all() if results is None else results
+    if role_of(user) != Role.OFFICER:
+        return qs.none()
+    return qs.filter(status__in=LOCKED_STATUSES)
+
+
+# --- rounds: evaluations.manage_round (officer: finalise and publish a round) --------
+
+manage_round = is_officer
+
+
+def manageable_rounds(user, rounds=None):
+    """Twin of ``evaluations.manage_round``."""
+    qs = Round.objects.all() if rounds is None else rounds
+    return qs if role_of(user) == Role.OFFICER else qs.none()
+
+
 # --- results: evaluations.run_what_if (officer | committee) --------------------------
 
 @rules.predicate
@@ -333,7 +380,9 @@ PERMISSIONS = {
     "evaluations.view_result": view_result,
     "evaluations.change_result": change_result,
     "evaluations.view_round": view_round,
-    "evaluations.manage_round": is_officer,
+    "evaluations.manage_round": manage_round,
+    "evaluations.publish_result": publish_result,
+    "evaluations.correct_result": correct_result,
     "evaluations.run_what_if": run_what_if,
     "evaluations.adjust_due": is_officer,
     "evaluations.set_follow_up": set_follow_up,

@@ -2,7 +2,17 @@ from django.urls import path
 
 import seonggwa.core.converters  # noqa: F401  (registers <key:…>, <year:…>, <id:…>)
 
-from .views import assignments, dashboard, due, registry, rounds, services, transfer, whatif
+from .views import (
+    assignments,
+    dashboard,
+    due,
+    registry,
+    results,
+    rounds,
+    services,
+    transfer,
+    whatif,
+)
 
 app_name = "office"
 urlpatterns = [
@@ -22,6 +32,10 @@ urlpatterns = [
     path("what-if/", whatif.what_if_view, name="what_if"),
     path("rounds/", rounds.round_list, name="rounds"),
     path("rounds/<id:pk>/", rounds.round_detail, name="round"),
+    path("rounds/<id:pk>/<str:name>/", rounds.round_transition, name="round_transition"),
+    path("results/<id:pk>/", results.result_detail, name="result"),
+    path("results/<id:pk>/<str:name>/", results.result_transition,
+         name="result_transition"),
     path("assignments/", assignments.assignment_index, name="assignments"),
     path("assignments/<id:round_id>/", assignments.assignment_round,
          name="assignment_round"),

@@ -9,11 +9,13 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import get_user_model
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from seonggwa.core import concurrency
+from seonggwa.core.models import AuditEvent
 from seonggwa.evaluations.domain.assignments import ASSIGNABLE_ROLES, assign, unassign
 from seonggwa.evaluations.domain.errors import WorkflowError
 from seonggwa.evaluations.models import Assignment, Round, Subject
@@ -64,16 +66,30 @@ def assignment_index(request):
     })
 
 
+def _round_changes(round_: Round):
+    """The audit events of the assignments of ``round_``: any of them since the page was
+    loaded means the list the official decided on is no longer the list."""
+    return AuditEvent.objects.filter(action__in=("assignment.add", "assignment.remove")).filter(
+        Q(after__round_id=round_.pk) | Q(before__round_id=round_.pk))
+
+
 @officer_required
 def assignment_round(request, round_id: int):
     round_ = get_object_or_404(Round.objects.select_related("year"), pk=round_id)
     form = AssignmentForm(round_=round_)
     status = 200
+    version = concurrency.version(_round_changes(round_))
+    loaded = concurrency.posted(request.POST)
     if request.method == "POST" and request.POST.get("action") == "remove":
-        assignment = get_object_or_404(Assignment, pk=request.POST.get("assignment"),
-                                       round=round_)
+        assignment = Assignment.objects.filter(pk=request.POST.get("assignment"),
+                                               round=round_).first()
         try:
-            unassign(assignment.user, round_, assignment.subject, actor=request.user)
+            with concurrency.guarded(loaded, round_, events=_round_changes(round_)):
+                if assignment is None:
+                    raise WorkflowError(_("해당 배정이 없습니다."))
+                unassign(assignment.user, round_, assignment.subject, actor=request.user)
+        except concurrency.StaleEdit as exc:
+            messages.error(request, exc.message)
         except WorkflowError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -83,8 +99,12 @@ def assignment_round(request, round_id: int):
         form = AssignmentForm(request.POST, round_=round_)
         if form.is_valid():
             try:
-                assign(form.cleaned_data["user"], round_, form.cleaned_data["subject"],
-                       actor=request.user)
+                with concurrency.guarded(loaded, round_, events=_round_changes(round_)):
+                    assign(form.cleaned_data["user"], round_, form.cleaned_data["subject"],
+                           actor=request.user)
+            except concurrency.StaleEdit as exc:
+                form.add_error(None, exc.message)
+                version = exc.version
             except WorkflowError as exc:
                 for message in exc.messages:
                     form.add_error(None, message)
@@ -96,4 +116,5 @@ def assignment_round(request, round_id: int):
                    .order_by("user__username", "subject__name"))
     return render(request, "office/assignment_round.html", {
         "nav": "assignments", "round": round_, "assignments": assignments, "form": form,
+        "version": version,
     }, status=status)

@@ -6,6 +6,8 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from seonggwa.core import concurrency
+from seonggwa.core.models import AuditEvent
 from seonggwa.evaluations.domain.due import due_list
 from seonggwa.evaluations.domain.workflow import WorkflowError, adjust_due
 from seonggwa.evaluations.models import DueAdjustment, EvaluationYear
@@ -20,9 +22,19 @@ def due_index(request):
     return redirect("office:due", year=dt.date.today().year)
 
 
+def _adjustments(year: int, service: Service | None = None):
+    """The audit events of due-list adjustments in ``year`` (of ``service``, if given)."""
+    events = AuditEvent.objects.filter(action="due.adjust", after__year=year)
+    if service is not None:
+        events = events.filter(object_type=service._meta.label_lower,
+                               object_id=str(service.pk))
+    return events
+
+
 @officer_required
 def due_view(request, year: int):
     form = DueAdjustForm()
+    version = concurrency.version(_adjustments(year))
     if request.method == "POST":
         form = DueAdjustForm(request.POST)
         if form.is_valid():
@@ -32,9 +44,16 @@ def due_view(request, year: int):
                 form.add_error("service", _("등록되지 않은 사무 키입니다."))
             else:
                 try:
-                    adjust_due(year=year, service=service, action=data["action"],
-                               round_number=data["round_number"], reason=data["reason"],
-                               actor=request.user)
+                    # someone else's adjustment of the same service since this page was
+                    # loaded is a conflict; of other services, not
+                    with concurrency.guarded(concurrency.posted(request.POST), service,
+                                             events=_adjustments(year, service)):
+                        adjust_due(year=year, service=service, action=data["action"],
+                                   round_number=data["round_number"],
+                                   reason=data["reason"], actor=request.user)
+                except concurrency.StaleEdit as exc:
+                    form.add_error(None, exc.message)
+                    version = exc.version
                 except WorkflowError as exc:
                     for message in exc.messages:
                         form.add_error(None, message)
@@ -51,4 +70,5 @@ def due_view(request, year: int):
     return render(request, "office/due.html", {
         "nav": "due", "year": year, "due": due, "rounds": due.by_round(), "form": form,
         "years": years, "history": history, "actions": DueAdjustment.Action.choices,
+        "version": version,
     }, status=400 if request.method == "POST" else 200)

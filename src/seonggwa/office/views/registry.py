@@ -22,6 +22,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from seonggwa.core import concurrency
 from seonggwa.core.downloads import attachment
 from seonggwa.registry.domain import changes
 from seonggwa.registry.interfaces import xlsx
@@ -49,6 +50,12 @@ def show_refusal(form: dj_forms.Form, exc: ValidationError) -> None:
 
 def _reason(data: dict) -> str:
     return (data.pop("reason", "") or "").strip()
+
+
+def _stale(form: dj_forms.Form, exc: concurrency.StaleEdit) -> int:
+    """Show that someone else saved first (the input stays); the version now."""
+    form.add_error(None, exc.message)
+    return exc.version
 
 
 # ----------------------------------------------------------------------------- service
@@ -80,12 +87,16 @@ def service_record(request, key: str):
                "annual_cost": service.annual_cost, "notes": service.notes,
                "has_statutory_evaluation": service.has_statutory_evaluation}
     form = forms.ServiceRecordForm(request.POST or None, initial=initial)
+    version = concurrency.version_of(service)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         reason = _reason(data)
         try:
-            changed = changes.update_service(service, **data, actor=request.user,
-                                             reason=reason)
+            with concurrency.guarded(concurrency.posted(request.POST), service) as fresh:
+                changed = changes.update_service(fresh, **data, actor=request.user,
+                                                 reason=reason)
+        except concurrency.StaleEdit as exc:
+            version = _stale(form, exc)
         except ValidationError as exc:
             show_refusal(form, exc)
         else:
@@ -94,7 +105,7 @@ def service_record(request, key: str):
             return redirect(reverse("office:service", args=[key]) + "#registry")
     return render(request, "office/registry_form.html", {
         "nav": "services", "form": form, "service": service,
-        "title": _("사무 등록 정보 수정"), "submit": _("저장"),
+        "title": _("사무 등록 정보 수정"), "submit": _("저장"), "version": version,
         "back": reverse("office:service", args=[key]) + "#registry",
     }, status=400 if form.is_bound else 200)
 
@@ -153,6 +164,7 @@ def registry_row(request, key: str, kind: str, pk: int | None = None):
             initial["contractors"] = list(instance.contractors.all())
     extra = {"service": service, "instance": instance} if kind == "contract" else {}
     form = spec.form(request.POST or None, initial=initial, **extra)
+    version = concurrency.version_of(instance) if instance is not None else None
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         reason = _reason(data)
@@ -161,9 +173,13 @@ def registry_row(request, key: str, kind: str, pk: int | None = None):
                 spec.create(service, **data, actor=request.user, reason=reason)
                 message = _("%(what)s을(를) 등록했습니다.") % {"what": spec.title}
             else:
-                changed = spec.update(instance, **data, actor=request.user, reason=reason)
+                with concurrency.guarded(concurrency.posted(request.POST),
+                                         instance) as fresh:
+                    changed = spec.update(fresh, **data, actor=request.user, reason=reason)
                 message = (_("%(what)s을(를) 고쳤습니다.") % {"what": spec.title}
                            if changed else _("바뀐 내용이 없습니다."))
+        except concurrency.StaleEdit as exc:
+            version = _stale(form, exc)
         except ValidationError as exc:
             show_refusal(form, exc)
         else:
@@ -173,7 +189,7 @@ def registry_row(request, key: str, kind: str, pk: int | None = None):
              else format_lazy("{} — {}", spec.title, _("수정")))
     return render(request, "office/registry_form.html", {
         "nav": "services", "form": form, "service": service, "title": title,
-        "submit": _("등록") if instance is None else _("저장"),
+        "submit": _("등록") if instance is None else _("저장"), "version": version,
         "back": reverse("office:service", args=[key]) + "#registry",
     }, status=400 if form.is_bound else 200)
 
@@ -183,22 +199,27 @@ def contract_end(request, key: str, pk: int):
     service = get_object_or_404(Service, key=key)
     period = get_object_or_404(ContractPeriod, pk=pk, service=service)
     form = forms.ContractEndForm(request.POST or None, initial={"end": period.end})
+    version = concurrency.version_of(period)
     if request.method == "POST" and form.is_valid():
         try:
-            changes.end_contract_period(period, form.cleaned_data["end"],
-                                        reason=form.cleaned_data["reason"],
-                                        actor=request.user)
+            with concurrency.guarded(concurrency.posted(request.POST), period) as fresh:
+                changes.end_contract_period(fresh, form.cleaned_data["end"],
+                                            reason=form.cleaned_data["reason"],
+                                            actor=request.user)
+        except concurrency.StaleEdit as exc:
+            version = _stale(form, exc)
         except ValidationError as exc:
             show_refusal(form, exc)
         else:
             messages.success(request, _("위탁기간을 %(end)s에 종료했습니다.")
-                             % {"end": period.end})
+                             % {"end": fresh.end})
             return redirect(reverse("office:service", args=[key]) + "#registry")
     return render(request, "office/registry_form.html", {
         "nav": "services", "form": form, "service": service,
         "title": _("위탁기간 종료 (%(start)s ~ %(end)s)")
         % {"start": period.start, "end": period.end},
-        "submit": _("종료"), "back": reverse("office:service", args=[key]) + "#registry",
+        "submit": _("종료"), "version": version,
+        "back": reverse("office:service", args=[key]) + "#registry",
     }, status=400 if form.is_bound else 200)
 
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from seonggwa.core import concurrency
 from seonggwa.core.converters import year_or_404
 from seonggwa.core.listing import paginate
 from seonggwa.core.models import AuditEvent
@@ -24,6 +25,8 @@ from ..access import office_required, office_results, visible_services
 from ..forms import FollowUpForm, ServiceFilter
 from ..presentation import describe_flags
 from ..queries import SERVICE_SORTER, attach_shown_results, service_list
+from ..trail import entries as trail_entries
+from .results import result_actions
 
 
 @require_GET
@@ -66,6 +69,13 @@ def service_detail(request, key: str):
                .filter(key=key).first())
     if service is None or not user.has_perm("registry.view_service", service):
         raise Http404(_("볼 수 있는 사무가 아닙니다."))
+    return _service_page(request, service)
+
+
+def _service_page(request, service, *, bound=None, status: int = 200):
+    """The service page; ``bound`` maps an improvement task's id to a submitted follow-up
+    form to show again (with its errors and the user's input)."""
+    user = request.user
     results = list(office_results(user).filter(service=service)
                    .select_related("round", "round__year", "department")
                    .prefetch_related("contractors")
@@ -90,12 +100,17 @@ def service_detail(request, key: str):
         registry_rows = Q()
         for object_type, ids in audit_objects(service):
             registry_rows |= Q(object_type=object_type, object_id__in=ids)
-        trail = list(AuditEvent.objects.filter(
+        trail = trail_entries(AuditEvent.objects.filter(
             registry_rows
             | Q(object_type="evaluations.result", object_id__in=result_ids)
             | Q(object_type="evaluations.narrativeitem", object_id__in=item_ids)
-        ).select_related("actor")[:200])
-    follow_up = _follow_up_rows(user, service, narratives)
+        ).select_related("actor").order_by("-at", "-id")[:200])
+    if user.has_perm("evaluations.change_result"):
+        versions = concurrency.versions_of(results)
+        for r in results:
+            r.actions = result_actions(user, r)
+            r.version = versions[r.pk]
+    follow_up = _follow_up_rows(user, service, narratives, bound or {})
     return render(request, "office/service_detail.html", {
         "follow_up": follow_up,
         "nav": "services",
@@ -107,6 +122,8 @@ def service_detail(request, key: str):
         "flags": describe_flags(flags_for_service(service)),
         "sheet": sheet,
         "trail": trail,
+        "officer_view": user.has_perm("evaluations.change_result"),
+        "next": request.get_full_path(),
         "may_see_sheet": may_see_sheet,
         "contracts": list(service.contract_periods.prefetch_related("contractors")
                           .order_by("start")),
@@ -116,7 +133,7 @@ def service_detail(request, key: str):
         "audits": list(service.audit_results.order_by("year", "date")),
         "figures": list(service.operating_figures.order_by("kind", "indicator", "year",
                                                            "quarter")),
-    })
+    }, status=status)
 
 
 def _follow_up_rounds(service):
@@ -126,15 +143,23 @@ def _follow_up_rounds(service):
                 .select_related("year").distinct().order_by("-year__year", "-number"))
 
 
-def _follow_up_rows(user, service, narratives):
-    """Each improvement task with a form when ``user`` may set its follow-up status."""
+def _follow_up_rows(user, service, narratives, bound):
+    """Each improvement task with its form and version, when ``user`` may set its
+    follow-up status; a form in ``bound`` (by task id) is shown as submitted."""
     items = [i for n in narratives for i in n.improvement_tasks]
     if not items or not user.has_perm("evaluations.set_follow_up", items[0]):
         return []
     rounds = _follow_up_rounds(service)
-    return [(i, FollowUpForm(rounds=rounds, prefix=f"item{i.pk}", initial={
-        "status": i.follow_up_status or None, "note": i.follow_up_note,
-        "round": i.follow_up_round_id})) for i in items]
+    versions = concurrency.versions_of(items)
+    rows = []
+    for i in items:
+        form, version = bound.get(i.pk, (None, versions[i.pk]))
+        if form is None:
+            form = FollowUpForm(rounds=rounds, prefix=f"item{i.pk}", initial={
+                "status": i.follow_up_status or None, "note": i.follow_up_note,
+                "round": i.follow_up_round_id})
+        rows.append((i, form, version))
+    return rows
 
 
 @require_POST
@@ -154,20 +179,22 @@ def follow_up(request, key: str, item_id: int):
         raise PermissionDenied
     form = FollowUpForm(request.POST, rounds=_follow_up_rounds(service), prefix=f"item{item.pk}")
     target = reverse("office:service", args=[service.key]) + f"#task-{item.pk}"
+    loaded = concurrency.posted(request.POST)
     if not form.is_valid():
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            for error in errors:
-                messages.error(request, f"{label}: {error}" if label else error)
-        return redirect(target)
+        return _service_page(request, service, bound={item.pk: (form, loaded)}, status=400)
     data = form.cleaned_data
     try:
-        set_follow_up(item, data["status"], note=data["note"].strip(), round=data["round"],
-                      actor=request.user)
+        with concurrency.guarded(loaded, item) as fresh:
+            set_follow_up(fresh, data["status"], note=data["note"].strip(),
+                          round=data["round"], actor=request.user)
+    except concurrency.StaleEdit as exc:
+        form.add_error(None, exc.message)
+        return _service_page(request, service, bound={item.pk: (form, exc.version)},
+                             status=409)
     except WorkflowError as exc:
         for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("개선 과제 이행 상태를 기록했습니다: %(status)s")
-                         % {"status": item.get_follow_up_status_display()})
+            form.add_error(None, message)
+        return _service_page(request, service, bound={item.pk: (form, loaded)}, status=400)
+    messages.success(request, _("개선 과제 이행 상태를 기록했습니다: %(status)s")
+                     % {"status": fresh.get_follow_up_status_display()})
     return redirect(target)
