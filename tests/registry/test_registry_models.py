@@ -1,4 +1,5 @@
 import datetime as dt
+import io
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -78,3 +79,52 @@ def test_seoul_registry_keeps_departments_contractors_and_institutions(seoul):
     assert Service.objects.count() == 138
     hub = Service.objects.get(key="svc-0049")
     assert hub.department.name == "거점성장추진단"
+
+
+# --- keys that could not be an address ------------------------------------------------------
+
+def test_service_key_validator_refuses_what_no_address_can_carry(svc):
+    for bad in ("svc/1", "svc 1", "svc\x001", "svc\n", "k" * 121):
+        svc.key = bad
+        with pytest.raises(ValidationError) as refused:
+            svc.full_clean()
+        assert list(refused.value.error_dict) == ["key"]
+    svc.key = "서비스-2024.1_a"
+    svc.full_clean()
+
+
+def test_check_keys_lists_each_stored_bad_key_and_why(svc):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    # rows written around the application (older versions, SQL, bulk loads)
+    Service.objects.bulk_create([Service(key="a/b", name="빗금"),
+                                 Service(key="tab\there", name="탭"),
+                                 Service(key="x" * 120, name="경계: 120자는 허용")])
+    out = io.StringIO()
+    with pytest.raises(CommandError) as failed:
+        call_command("check_keys", stdout=out)
+    assert failed.value.returncode == 1
+    assert "2 service key(s)" in str(failed.value)
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 2
+    assert "'a/b'" in lines[0] and "'/'" in lines[0]
+    assert "'tab\\there'" in lines[1] and "공백" in lines[1]
+
+
+def test_check_keys_passes_on_valid_keys(svc):
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("check_keys", stdout=out)
+    assert "all valid" in out.getvalue()
+
+
+def test_system_check_reports_bad_keys_only_when_asked_for_a_database(svc):
+    from django.core import checks
+
+    Service.objects.filter(pk=svc.pk).update(key="bad key")
+    assert not [e for e in checks.run_checks(tags=["seonggwa"]) if e.id == "seonggwa.W001"]
+    found = [e for e in checks.run_checks(tags=["seonggwa"], databases=["default"])
+             if e.id == "seonggwa.W001"]
+    assert len(found) == 1 and "'bad key'" in found[0].msg

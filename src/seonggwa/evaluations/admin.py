@@ -1,9 +1,9 @@
-"""Admin: read-mostly. Results and statuses change only through
-``seonggwa.evaluations.domain.workflow`` (audited), so they are read-only here."""
+"""Admin: read-only. Results, statuses, narratives and years change only through
+``seonggwa.evaluations.domain`` (audited), so the admin only shows them."""
 
 from django.contrib import admin
 
-from seonggwa.core.admin import ReadOnlyAdmin
+from seonggwa.core.admin import ReadOnlyAdmin, ReadOnlyInline
 from seonggwa.evaluations.models import (
     Assignment,
     DueAdjustment,
@@ -33,18 +33,17 @@ class RoundAdmin(ReadOnlyAdmin):
                     "published_only"]
 
 
-class NarrativeItemInline(admin.TabularInline):
+class NarrativeItemInline(ReadOnlyInline):
     model = NarrativeItem
-    extra = 0
 
 
 @admin.register(Narrative)
-class NarrativeAdmin(admin.ModelAdmin):
+class NarrativeAdmin(ReadOnlyAdmin):
     list_display = ["service_name", "round"]
     inlines = [NarrativeItemInline]
 
 
-admin.site.register(EvaluationYear)
+admin.site.register(EvaluationYear, ReadOnlyAdmin)
 admin.site.register(PublishedSummary, ReadOnlyAdmin)
 admin.site.register(DueAdjustment, ReadOnlyAdmin)
 admin.site.register(FrameworkVersion, ReadOnlyAdmin)

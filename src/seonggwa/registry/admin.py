@@ -1,5 +1,10 @@
+"""Admin: read-only. Registry data changes only through
+``seonggwa.registry.domain.changes`` (audited): the office pages, the registry workbook
+and the commands."""
+
 from django.contrib import admin
 
+from seonggwa.core.admin import ReadOnlyAdmin, ReadOnlyInline
 from seonggwa.registry.models import (
     AuditResult,
     ContractPeriod,
@@ -13,25 +18,23 @@ from seonggwa.registry.models import (
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ReadOnlyAdmin):
     list_display = ["name", "kind", "corrected_name"]
     list_filter = ["kind"]
     search_fields = ["name", "corrected_name"]
 
 
-class ServiceNameInline(admin.TabularInline):
+class ServiceNameInline(ReadOnlyInline):
     model = ServiceName
-    extra = 0
 
 
-class ContractPeriodInline(admin.TabularInline):
+class ContractPeriodInline(ReadOnlyInline):
     model = ContractPeriod
     fk_name = "service"
-    extra = 0
 
 
 @admin.register(Service)
-class ServiceAdmin(admin.ModelAdmin):
+class ServiceAdmin(ReadOnlyAdmin):
     list_display = ["key", "name", "department", "annual_cost", "has_statutory_evaluation"]
     list_filter = ["has_statutory_evaluation"]
     search_fields = ["key", "name", "names__name"]
@@ -39,4 +42,4 @@ class ServiceAdmin(admin.ModelAdmin):
 
 
 for model in (CouncilConsent, InspectionFinding, AuditResult, OperatingFigure):
-    admin.site.register(model)
+    admin.site.register(model, ReadOnlyAdmin)
