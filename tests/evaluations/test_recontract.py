@@ -83,3 +83,22 @@ def test_decision_sheet_of_an_excluded_service(seoul):
     sheet = decision_sheet(svc)
     assert sheet.decided.code == "exclude" and sheet.latest_result.score == Decimal("57.89")
     assert sheet.consent.needed is None
+
+
+def test_the_sheet_says_when_the_latest_score_is_a_draft(seoul):
+    """A 2024 score recorded but not finalised: the sheet shows it as the latest score,
+    labelled 초안, with a note that it may still change."""
+    from evaluations.factories import draft_round
+    from seonggwa.evaluations.domain import workflow
+    from seonggwa.evaluations.models import Status
+
+    svc = Service.objects.get(key="svc-0001")
+    published = decision_sheet(svc)
+    assert published.latest_is_published and not published.latest_is_draft
+    assert not any("초안" in n for n in published.notes)
+    result = workflow.record_result(service=svc, round=draft_round(2024, 1), score="71.25")
+    assert result.status == Status.DRAFT
+    sheet = decision_sheet(svc)
+    assert sheet.latest_result == result and sheet.latest_is_draft
+    assert sheet.latest_status_label == Status.DRAFT.label == "작성 중"
+    assert any("초안입니다" in n and "2024" in n for n in sheet.notes)

@@ -9,7 +9,12 @@ from seonggwa.core.models import AuditEvent
 from seonggwa.data.seoul import reader as seoul_data
 from seonggwa.evaluations.domain import decisions as policy
 from seonggwa.evaluations.domain import statistics
-from seonggwa.evaluations.domain.seoul import SeoulLoadError, load_seoul, parse_period
+from seonggwa.evaluations.domain.seoul import (
+    ACTOR_LABEL,
+    SeoulLoadError,
+    load_seoul,
+    parse_period,
+)
 from seonggwa.evaluations.models import Narrative, PublishedSummary, Result, Round, Status
 from seonggwa.registry.models import MatchKind, Organisation, Service
 
@@ -144,7 +149,7 @@ def test_loader_writes_an_audit_record_per_round(seoul):
     events = AuditEvent.objects.filter(action="round.load")
     assert events.count() == 9
     assert sum(e.after["results"] for e in events) == 133
-    assert {e.actor_label for e in events} == {"load_seoul"}
+    assert {e.actor_label for e in events} == {ACTOR_LABEL} == {"서울시 공개자료 적재"}
 
 
 def test_loader_is_atomic_when_the_data_contradict_itself(db, tmp_path):

@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from seonggwa.evaluations.domain.seoul import load_seoul
 from seonggwa.evaluations.interfaces import opendata
+from seonggwa.evaluations.interfaces.opendata_published import NARRATIVE_COLUMNS, SUMMARY_COLUMNS
 from seonggwa.evaluations.models import Result, Status
 from seonggwa.portal.opendata_docs import documented
 
@@ -56,7 +57,7 @@ class HomeAndYearTests(PortalTestCase):
         self.assertEqual(response.status_code, 200)
         html = response.content.decode()
         self.assertIn("민간위탁 종합성과평가 결과 공개", html)
-        for figure in ("80.54", "80.34", "75.99", "75.67", "(43.0%)", "61개 중 7개"):
+        for figure in ("80.54", "80.34", "75.99", "75.67", "(43%)", "-6.3점", "61개 중 7개"):
             self.assertIn(figure, html)
         self.assertIn("<svg", html)
         self.assertIn("<caption>", html)
@@ -133,7 +134,8 @@ class OpenDataTests(PortalTestCase):
         html = self.client.get(reverse("portal:open_data")).content.decode()
         for column in opendata.COLUMNS:
             self.assertIn(f"<code>{column}</code>", html)
-        self.assertEqual(documented(), set(opendata.COLUMNS))
+        self.assertEqual(documented(), set(opendata.COLUMNS) | set(SUMMARY_COLUMNS)
+                         | set(NARRATIVE_COLUMNS))
 
     def test_csv(self):
         response = self.client.get(reverse("portal:open_data_file", args=["csv"]),

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
+import re
+
+from django.db.models import F, Q, TextField, Value
+from django.db.models.functions import Replace
 
 from seonggwa.core.listing import Sorter
 from seonggwa.evaluations.models import Narrative, Result, Status
@@ -32,23 +35,69 @@ def published_narratives():
             .select_related("service", "round", "round__year"))
 
 
+def search_key(text: str) -> str:
+    """What a search compares: the text without any whitespace ("서울시 청소년" and
+    "서울시청소년" are the same search)."""
+    return re.sub(r"\s+", "", text or "")
+
+
+def _unspaced(field: str):
+    """``field`` without spaces, in the database (``REPLACE``; SQLite and PostgreSQL)."""
+    return Replace(F(field), Value(" "), Value(""), output_field=TextField())
+
+
+def search(queryset, q: str, fields: tuple[str, ...]):
+    """Rows where any of ``fields`` contains ``q``, ignoring spacing on both sides and
+    case."""
+    key = search_key(q)
+    if not key:
+        return queryset
+    names = {f: f"_q_{i}" for i, f in enumerate(fields)}
+    queryset = queryset.annotate(**{alias: _unspaced(f) for f, alias in names.items()})
+    match = Q()
+    for alias in names.values():
+        match |= Q(**{f"{alias}__icontains": key})
+    return queryset.filter(match)
+
+
+RESULT_SEARCH_FIELDS = ("service_name", "service__name", "contractor_name",
+                        "department__name")
+NARRATIVE_SEARCH_FIELDS = ("service_name", "service__name", "scope")
+
+
 def filter_results(queryset, *, year=None, department=None, q=""):
     if year:
         queryset = queryset.filter(round__year__year=year)
     if department is not None:
         queryset = queryset.filter(department=department)
-    q = (q or "").strip()
-    if q:
-        queryset = queryset.filter(
-            Q(service_name__icontains=q) | Q(service__name__icontains=q)
-            | Q(contractor_name__icontains=q) | Q(department__name__icontains=q)
-        )
-    return queryset
+    return search(queryset, q, RESULT_SEARCH_FIELDS)
+
+
+def filter_narratives(queryset, *, year=None, department=None, q=""):
+    """Published narratives (the 2022/2023 services known only from them) matching the
+    same filters as the results."""
+    if year:
+        queryset = queryset.filter(round__year__year=year)
+    if department is not None:
+        queryset = queryset.filter(service__department=department)
+    return search(queryset, q, NARRATIVE_SEARCH_FIELDS)
+
+
+def narrative_only(queryset):
+    """Narratives of evaluations that published no per-service score."""
+    return queryset.filter(round__published_only=True)
 
 
 def public_years() -> list[int]:
     return list(published_results().order_by("round__year__year")
                 .values_list("round__year__year", flat=True).distinct())
+
+
+def public_evaluation_years() -> list[int]:
+    """Years with published results or published narratives (2022, 2023 have only
+    narratives and summary figures)."""
+    narrated = published_narratives().order_by().values_list("round__year__year", flat=True)
+    return sorted(set(public_years()) | set(narrated.distinct()))
 
 
 def public_departments():

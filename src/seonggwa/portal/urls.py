@@ -13,4 +13,6 @@ urlpatterns = [
     path("open-data/", views.open_data, name="open_data"),
     re_path(r"^open-data/results\.(?P<fmt>csv|xlsx|json)$", views.open_data_download,
             name="open_data_file"),
+    re_path(r"^open-data/(?P<dataset>summaries|narratives)\.(?P<fmt>csv|xlsx|json)$",
+            views.open_data_dataset, name="open_data_dataset"),
 ]

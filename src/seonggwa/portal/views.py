@@ -10,15 +10,18 @@ from django.views.decorators.http import require_GET
 from seonggwa.core.converters import year_or_404
 from seonggwa.core.downloads import XLSX, attachment
 from seonggwa.core.listing import paginate
-from seonggwa.evaluations.interfaces import opendata, presentation
+from seonggwa.evaluations.interfaces import opendata, opendata_published, presentation
 from seonggwa.registry.models import Service
 
 from .forms import PublicResultFilter
 from .opendata_docs import column_docs
 from .queries import (
     RESULT_SORTER,
+    filter_narratives,
     filter_results,
+    narrative_only,
     public_departments,
+    public_evaluation_years,
     public_years,
     published_narratives,
     published_results,
@@ -38,7 +41,7 @@ def home(request):
 
 
 def _results_context(request, *, fixed_year: int | None = None) -> dict:
-    years = public_years()
+    years = public_evaluation_years()  # with 2022/2023, known from their narratives
     data = request.GET.copy()
     if fixed_year is not None:
         data["year"] = str(fixed_year)
@@ -54,8 +57,15 @@ def _results_context(request, *, fixed_year: int | None = None) -> dict:
     qs = RESULT_SORTER.apply(qs, sort)
     page = paginate(request, qs)
     presentation.label_decisions(page.object_list)
+    # services of evaluations that published no per-service score (2022, 2023): found
+    # by the same search, listed below the scored results
+    narrated = list(filter_narratives(narrative_only(published_narratives()), year=year,
+                                      department=filters.get("department"),
+                                      q=filters.get("q", ""))
+                    .order_by("round__year__year", "round__number", "order"))
     return {"form": form, "page": page, "sort": sort, "count": page.paginator.count,
-            "years": years}
+            "years": years, "narrated": narrated,
+            "searching": bool(filters.get("q") or filters.get("department"))}
 
 
 @require_GET
@@ -114,6 +124,12 @@ OPEN_DATA_FORMATS = {
 def open_data(request):
     return render(request, "portal/open_data.html", {
         "columns": column_docs(opendata.COLUMNS),
+        "datasets": [
+            ("summaries", _("연도·차수별 공표 요약 수치 (평균, 기준 미만 비율, 전년 대비 등)"),
+             column_docs(opendata_published.SUMMARY_COLUMNS)),
+            ("narratives", _("사무별 사업내용·주요 성과·개선과제 (2022년 3차, 2023년 2차)"),
+             column_docs(opendata_published.NARRATIVE_COLUMNS)),
+        ],
         "years": public_years(),
         "formats": list(OPEN_DATA_FORMATS),
         "nav": "open_data",
@@ -131,3 +147,11 @@ def open_data_download(request, fmt: str):
         qs = qs.filter(round__year__year=year)
     filename = f"seonggwa-results{'-' + str(year) if year else ''}.{fmt}"
     return attachment(serialise(qs), filename, content_type, stream=fmt == "csv")
+
+
+@require_GET
+def open_data_dataset(request, dataset: str, fmt: str):
+    """Published summary figures or narratives (every year; they are small)."""
+    _serialise, content_type = OPEN_DATA_FORMATS[fmt]
+    return attachment(opendata_published.serialise(dataset, fmt),
+                      f"seonggwa-{dataset}.{fmt}", content_type)

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from seonggwa.core.audit import record
+from seonggwa.data.seoul import labels as seoul_labels
 from seonggwa.data.seoul import reader as seoul_data
 from seonggwa.evaluations.domain import workflow
 from seonggwa.evaluations.models import (
@@ -59,7 +60,8 @@ from seonggwa.registry.models import (
     ServiceName,
 )
 
-ACTOR_LABEL = "load_seoul"
+ACTOR_LABEL = "서울시 공개자료 적재"  # who acted, as the trail shows it
+LOAD_REASON = "서울시 민간위탁 종합성과평가 공개자료 적재"
 D = OrganisationKind.DEPARTMENT
 C = OrganisationKind.CONTRACTOR
 INST = OrganisationKind.INSTITUTION
@@ -181,7 +183,7 @@ def _load_organisations(results, narratives, summaries, report) -> dict:
     existing = {(o.kind, o.name): o for o in Organisation.objects.all()}
     new = [
         Organisation(kind=k, name=n, corrected_name=fix,
-                     correction_note="data/seoul 정정 표기" if fix else "")
+                     correction_note="공개자료의 표기를 바로잡은 이름" if fix else "")
         for (k, n), fix in wanted.items() if (k, n) not in existing
     ]
     Organisation.objects.bulk_create(new)
@@ -215,7 +217,7 @@ def _load_services(links, results, narratives, orgs, report) -> dict[str, Servic
         years = sorted({lk.year for lk in occ})
         new.append(Service(
             key=key, name=anchor.name_as_written, department=department,
-            notes=("서울시 공개자료(data/seoul)에서 적재. 평가연도: "
+            notes=("서울시 민간위탁 종합성과평가 공개자료에서 적재. 평가연도: "
                    + ", ".join(map(str, years))),
         ))
     Service.objects.bulk_create(new)
@@ -234,7 +236,7 @@ def _load_services(links, results, narratives, orgs, report) -> dict[str, Servic
             service=svc, year=lk.year, round_number=lk.round, seq=lk.ref,
             name=lk.name_as_written, match=MatchKind(lk.match_kind),
             name_corrected=getattr(row, "name_corrected", None) or "",
-            note=lk.reason[:300],
+            note=seoul_labels.link_reason(lk.reason)[:300],  # raw note: the data file
         ))
     ServiceName.objects.bulk_create(names)
     report.created["service_names"] += len(names)
@@ -360,7 +362,7 @@ def _load_results(results, links, services, rounds, orgs, report) -> None:
     for rnd, rows in by_round.items():
         stored = workflow.record_results(rnd, rows, status=Status.PUBLISHED,
                                          actor_label=ACTOR_LABEL,
-                                         reason="서울시 공개자료 적재 (data/seoul)")
+                                         reason=LOAD_REASON)
         for row, res in zip(rows, stored, strict=True):
             printed_excluded = row.remark == seoul_data.EXCLUDED_REMARK
             if printed_excluded != (res.decision_code == EXCLUDE):
@@ -369,7 +371,7 @@ def _load_results(results, links, services, rounds, orgs, report) -> None:
                                   f"{res.decision_code} ({res.score})")
         report.created["results"] += len(stored)
         record("round.load", rnd, after={"results": len(stored), "status": rnd.status},
-               actor_label=ACTOR_LABEL, reason="서울시 공개자료 적재 (data/seoul)")
+               actor_label=ACTOR_LABEL, reason=LOAD_REASON)
     if mismatches:
         raise SeoulLoadError("printed remark and policy decision disagree: "
                              + "; ".join(mismatches))
@@ -452,10 +454,13 @@ def _load_facts(facts, services, report) -> None:
             report.facts_skipped.append(f"{f.fact_id}: no service key ({f.subject_as_written})")
             continue
         svc = services[f.service_key]
-        source = f"{f.source_file}:{f.source_line} “{f.quote}”"
+        # a readable citation (document title and section); the file and line stay in
+        # the shipped data files (open data)
+        source = (f"{seoul_labels.citation(f.source_file, f.source_line)} “{f.quote}”"
+                  .strip())
         year = _fact_year(f)
         if f.metric == "inspection_findings" and re.fullmatch(r"\d{4}", f.period or ""):
-            text = f"지도점검 지적 {f.value}건 (출처 {source})"
+            text = f"지도점검 지적 {f.value}건 (출처: {source})"
             if (svc.pk, year, text) not in have_f:
                 findings.append(InspectionFinding(service=svc, year=year, count=int(f.value),
                                                   text=text))
@@ -467,7 +472,8 @@ def _load_facts(facts, services, report) -> None:
         if kind is None:
             kind = (FigureKind.SATISFACTION if "satisfaction" in f.metric
                     else FigureKind.ACTUAL)
-        indicator = "" if kind in _FACT_KINDS.values() else f.metric
+        indicator = ("" if kind in _FACT_KINDS.values()
+                     else seoul_labels.metric_label(f.metric))
         key = (svc.pk, kind, indicator, year, None)
         if key in have_o:
             continue

@@ -273,7 +273,7 @@ DRAFT_LABEL = gettext_lazy("초안 포함 (작성 중)")
 UNPUBLISHED_LABEL = gettext_lazy("공개 전 (확정)")
 
 
-def _published_precision(summary: PublishedSummary) -> tuple[tuple[str, int], ...]:
+def published_precision(summary: PublishedSummary) -> tuple[tuple[str, int], ...]:
     """Decimals each figure of ``summary`` was printed with: from the seed's text when
     the summary was loaded from the Seoul data, else as stored."""
     from seonggwa.data.seoul import labels
@@ -397,7 +397,7 @@ def period_statistics(year: int, round_number: int | None = None, *,
             change_vs_multi_year=published.change_vs_multi_year,
             notes=notes,
             multi_year_years=my_years,
-            precision=_published_precision(published),
+            precision=published_precision(published),
         )
     return None
 
@@ -459,7 +459,7 @@ def published_vs_recomputed(*, results: QuerySet | None = None,
         rnd = s.round.number if s.round_id else None
         stats = period_statistics(s.year.year, rnd, data=data)
         has_rows = stats is not None and stats.source == RECOMPUTED
-        printed = dict(_published_precision(s))  # rounded the way it was printed
+        printed = dict(published_precision(s))  # rounded the way it was printed
         pairs = [
             ("evaluated", s.evaluated_count, stats.evaluated if has_rows else None,
              stats.evaluated if has_rows else None),

@@ -132,7 +132,8 @@ def trend_points(cards: list[YearCard], first: int | None = None,
             continue
         label = str(year) if card.round is None else f"{year}·{card.round}"
         if card.is_draft:  # a draft year's point says so on the axis
-            label = f"{label} ({_('초안')})"
+            draft = _("초안")
+            label = f"{label} ({draft})"
         points.append(charts.Point(label, card.stats.average, not card.recomputed,
                                    card.stats.threshold))
     return points
