@@ -103,6 +103,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "seonggwa.core.middleware.SessionIdleMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # Refuses an oversized body (413) from its Content-Length, before anything reads it.
     "seonggwa.core.middleware.RequestSizeLimitMiddleware",
@@ -257,8 +258,12 @@ if HTTPS:
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["upgrade-insecure-requests"] = True
 
 # --- Sessions: signed out after SEONGGWA_SESSION_IDLE_MINUTES without a request ------------
+# SessionIdleMiddleware renews a session in use at most every SEONGGWA_SESSION_REFRESH_SECONDS
+# (not on every request: SESSION_SAVE_EVERY_REQUEST would write the store on every page).
 SESSION_COOKIE_AGE = _int("SEONGGWA_SESSION_IDLE_MINUTES", 60) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SEONGGWA_SESSION_REFRESH_SECONDS = min(_int("SEONGGWA_SESSION_REFRESH_SECONDS", 60),
+                                       SESSION_COOKIE_AGE // 2)
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 

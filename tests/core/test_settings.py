@@ -117,9 +117,9 @@ def test_a_short_secret_key_is_refused_with_debug_off(tmp_path):
 def test_session_idle_timeout_and_upload_caps_come_from_the_environment(tmp_path):
     env = {"SEONGGWA_DEBUG": "1", "SEONGGWA_VAR_DIR": str(tmp_path),
            "SEONGGWA_SESSION_IDLE_MINUTES": "30", "SEONGGWA_MAX_UPLOAD_BYTES": "1048576"}
-    done = _settings_in_subprocess(env, "s.SESSION_COOKIE_AGE, s.SESSION_SAVE_EVERY_REQUEST, "
+    done = _settings_in_subprocess(env, "s.SESSION_COOKIE_AGE, s.SEONGGWA_SESSION_REFRESH_SECONDS, "
                                         "s.SEONGGWA_MAX_UPLOAD_BYTES, s.SEONGGWA_MAX_REQUEST_BYTES")
-    assert done.stdout.strip() == f"1800 True 1048576 {1048576 + 2 * 1024 * 1024}", done.stderr
+    assert done.stdout.strip() == f"1800 60 1048576 {1048576 + 2 * 1024 * 1024}", done.stderr
 
 
 def test_a_malformed_number_is_refused_by_name(tmp_path):
@@ -128,6 +128,47 @@ def test_a_malformed_number_is_refused_by_name(tmp_path):
     done = _settings_in_subprocess(env, "s.SESSION_COOKIE_AGE")
     assert done.returncode != 0
     assert "SEONGGWA_SESSION_IDLE_MINUTES must be a whole number" in done.stderr
+
+
+# --------------------------------------------------------------------------- sessions
+
+
+def _session_expiry(client):
+    from django.contrib.sessions.models import Session
+
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+@pytest.mark.django_db
+def test_a_session_in_use_is_renewed_at_most_once_a_minute(client, settings):
+    import time
+    from unittest import mock
+
+    from django.contrib.auth import get_user_model
+
+    settings.SESSION_COOKIE_AGE = 1800
+    settings.SEONGGWA_SESSION_REFRESH_SECONDS = 60
+    client.force_login(get_user_model().objects.create_user("kim", password="x"))
+    home = reverse("portal:home")
+    first = _session_expiry(client)
+    client.get(home)
+    assert _session_expiry(client) == first  # within the minute: nothing written
+    with mock.patch("seonggwa.core.middleware.time.time", return_value=time.time() + 600):
+        client.get(home)  # ten minutes later
+    assert _session_expiry(client) > first  # renewed for another 30 minutes from now
+    assert client.cookies["sessionid"]["max-age"] == 1800
+
+
+@pytest.mark.django_db
+def test_an_idle_session_is_signed_out(client, settings):
+    from django.contrib.auth import get_user_model
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client.force_login(get_user_model().objects.create_user("kim", password="x"))
+    Session.objects.update(expire_date=timezone.now())  # SESSION_COOKIE_AGE has passed
+    response = client.get(reverse("office:dashboard"))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
 # --------------------------------------------------------------------------- SQLite

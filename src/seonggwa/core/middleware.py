@@ -5,10 +5,18 @@
   ``Content-Length`` header alone: the body is never read. (A body sent without a length
   — chunked — is not read by Django at all.) The web server in front should cap bodies
   too (nginx ``client_max_body_size``); this is the cap that holds without one.
+- :class:`SessionIdleMiddleware` keeps a signed-in session alive while it is used: the
+  session (and its cookie) is renewed for another ``SESSION_COOKIE_AGE`` at most once
+  every ``SEONGGWA_SESSION_REFRESH_SECONDS``, so an idle session ends after
+  ``SEONGGWA_SESSION_IDLE_MINUTES`` without writing the session on every request (as
+  ``SESSION_SAVE_EVERY_REQUEST`` would: a write transaction per page, which serialises
+  an SQLite store).
 - :func:`client_ip` is the address login lockout counts failures against.
 """
 
 from __future__ import annotations
+
+import time
 
 from django.conf import settings
 from django.shortcuts import render
@@ -37,6 +45,29 @@ class RequestSizeLimitMiddleware:
                 status=413,
             )
         return self.get_response(request)
+
+
+class SessionIdleMiddleware:
+    KEY = "_seonggwa_renewed"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and not session.is_empty():
+            now = int(time.time())
+            renewed = session.get(self.KEY, 0)
+            if now - renewed >= settings.SEONGGWA_SESSION_REFRESH_SECONDS:
+                session[self.KEY] = now  # marks the session modified: saved, cookie renewed
+        return response
+
+
+def mark_session_renewed(sender, request, user, **kwargs) -> None:
+    """``user_logged_in`` receiver: a fresh login has just been saved with a full age."""
+    if getattr(request, "session", None) is not None:
+        request.session[SessionIdleMiddleware.KEY] = int(time.time())
 
 
 def client_ip(request) -> str | None:
