@@ -8,7 +8,7 @@ A ``/``, a NUL, white space or any other control or punctuation character is ref
 
 The same pattern is the URL converter's (:mod:`seonggwa.core.converters`), the model
 field's validator (:func:`validate_key`, which forms, imports and the admin run) and the
-check that reports stored rows that break it (``seonggwa check_keys``).
+check that reports stored rows that break it (``seonggwa manage check_keys``).
 """
 
 from __future__ import annotations

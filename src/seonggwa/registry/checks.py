@@ -2,7 +2,7 @@
 
 Rows written before the rule (or by SQL around the application) may hold a key with a
 ``/``, white space, a control character or too many characters: such a service has no
-working address. :func:`bad_service_keys` finds them; ``seonggwa check_keys`` lists them
+working address. :func:`bad_service_keys` finds them; ``seonggwa manage check_keys`` lists them
 (exit status 1 if any). The system check of tag ``seonggwa`` reports them as warnings
 (``seonggwa.W001``) when a command names a database (``check --database default``,
 ``migrate``), so a deployment sees them without being blocked; a plain ``check`` never

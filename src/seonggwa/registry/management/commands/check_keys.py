@@ -1,10 +1,10 @@
 """List stored service keys that break the key rule; exit status 1 if there are any.
 
-    seonggwa check_keys [--database default]
+    seonggwa manage check_keys [--database default]
 
 Each line names the service (id, key as stored, name) and why its key is refused
 (:func:`seonggwa.core.identifiers.key_problems`). Run it after an upgrade or a bulk load;
-``seonggwa check --database default`` reports the same as system-check errors.
+``seonggwa manage check --database default`` reports the same as system-check warnings.
 """
 
 from django.core.management.base import BaseCommand, CommandError
