@@ -256,6 +256,11 @@ CONTENT_SECURITY_POLICY = {
 }
 if HTTPS:
     CONTENT_SECURITY_POLICY["DIRECTIVES"]["upgrade-insecure-requests"] = True
+if DEBUG:
+    # Django's debug pages use inline styles and scripts: locally the same policy is only
+    # reported (violations show in the browser console), never enforced.
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = CONTENT_SECURITY_POLICY
+    CONTENT_SECURITY_POLICY = None
 
 # --- Sessions: signed out after SEONGGWA_SESSION_IDLE_MINUTES without a request ------------
 # SessionIdleMiddleware renews a session in use at most every SEONGGWA_SESSION_REFRESH_SECONDS

@@ -260,6 +260,14 @@ def test_no_template_has_inline_scripts_or_styles_the_csp_would_block():
     assert not found, "move these to static files (site.js / site.css):\n" + "\n".join(found)
 
 
+def test_locally_the_policy_is_only_reported_so_django_debug_pages_work(tmp_path):
+    env = {"SEONGGWA_DEBUG": "1", "SEONGGWA_VAR_DIR": str(tmp_path)}
+    done = _settings_in_subprocess(env, "s.CONTENT_SECURITY_POLICY, "
+                                        "s.CONTENT_SECURITY_POLICY_REPORT_ONLY['DIRECTIVES']"
+                                        "['script-src']")
+    assert done.stdout.strip() == "None [\"'self'\"]", done.stderr
+
+
 @pytest.mark.django_db
 def test_pages_carry_the_content_security_policy(client):
     response = client.get(reverse("accounts:login"))
