@@ -84,3 +84,20 @@ def test_lockout_page_in_english(client, lockout):
 def test_force_login_still_works_with_lockout_on(client, lockout):
     client.force_login(get_user_model().objects.get(username="kim"))
     assert client.get(reverse("portal:home")).status_code == 200
+
+
+def test_behind_a_proxy_the_lock_follows_the_client_not_the_proxy(client, lockout):
+    """Every request arrives from the proxy's address; the client is the address the
+    proxy appended to X-Forwarded-For (whatever the client itself wrote there)."""
+    lockout.SEONGGWA_PROXY_COUNT = 1
+
+    def via_proxy(password, client_address, forged="203.0.113.9"):
+        return client.post(reverse("accounts:login"), {"username": "kim", "password": password},
+                           REMOTE_ADDR="127.0.0.1",
+                           HTTP_X_FORWARDED_FOR=f"{forged}, {client_address}")
+
+    for forged in ("198.51.100.1", "198.51.100.2", "198.51.100.3"):
+        response = via_proxy("wrong", "10.1.1.1", forged)
+    assert response.status_code == 429  # a forged first entry does not escape the count
+    assert via_proxy(PASSWORD, "10.1.1.1").status_code == 429
+    assert via_proxy(PASSWORD, "10.2.2.2").status_code == 302  # another client
