@@ -47,3 +47,26 @@ def test_won_amounts_are_written_in_eok_and_man(amount, shown):
 
 def test_won_amounts_in_english_keep_grouped_digits():
     assert format_won(500_000_000, language="en") == "₩500,000,000"
+
+
+@pytest.mark.parametrize(("text", "decimals"), [
+    ("43", 0), ("-6.3", 1), ("75.99", 2), ("80.50", 2), ("1,234.5", 1), (None, None),
+    ("", None), ("abc", None),
+])
+def test_decimals_are_read_from_the_published_text(text, decimals):
+    from seonggwa.core.formatting import decimals_of
+
+    assert decimals_of(text) == decimals
+
+
+def test_published_figures_keep_their_printed_precision():
+    from decimal import Decimal
+
+    from seonggwa.core.formatting import decimals_of, format_signed
+
+    # a share stored as 43.0 but printed "43" is shown as printed
+    assert format_percent(Decimal("43.0"), decimals_of("43")) == "43%"
+    assert format_signed(Decimal("-6.30"), decimals_of("-6.3")) == "-6.3"
+    assert format_signed(Decimal("0.03")) == "+0.03"
+    assert format_signed(Decimal("0")) == "0.00"
+    assert format_signed(None) == "–"
