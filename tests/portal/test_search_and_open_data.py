@@ -160,3 +160,10 @@ class DraftsTests(SeoulPortalCase):
         self.assertNotIn("card-2024", html)
         self.assertNotIn("초안", html)
         self.assertEqual(self.client.get(reverse("portal:year", args=[2024])).status_code, 404)
+
+    def test_the_distribution_of_a_draft_year_says_so(self):
+        self.client.force_login(self.officer)
+        html = self.client.get(reverse("office:dashboard"), {"year": 2024}).content.decode()
+        self.assertIn("이 분포에는 공개되지 않은 결과 3건이 들어 있습니다.", html)
+        html = self.client.get(reverse("office:dashboard"), {"year": 2020}).content.decode()
+        self.assertNotIn("이 분포에는 공개되지 않은", html)
