@@ -7,6 +7,14 @@ parser from the registry and :func:`main` runs it.
 
 Exit status: 0 success, 2 bad input (framework, file, row, option) — with one message
 on stderr naming the file, row and column — and nothing written.
+
+Language: the template's guide sheet and the messages of ``score`` and ``template`` are
+Korean by default and English with ``--lang en`` or when the environment's language
+(``LC_ALL``, ``LC_MESSAGES``, ``LANG``, ``LANGUAGE``) is English; the engine's detailed
+input errors and the column names stay English (they are the file format). Output files
+get the usual permissions (``0666`` less the umask; an existing file keeps its mode), and
+text that a spreadsheet would read as a formula is written as text
+(:mod:`seonggwa.core.xlsx`).
 """
 
 from __future__ import annotations
@@ -27,6 +35,13 @@ from typing import Any
 
 import numpy as np
 
+from seonggwa.core.xlsx import (
+    append_row,
+    csv_row,
+    csv_text_value,
+    finish_sheet,
+    header_row,
+)
 from seonggwa.engine import (
     DatedResults,
     Framework,
@@ -38,6 +53,7 @@ from seonggwa.engine import (
     resolve_framework,
     score_by_date,
 )
+from seonggwa.engine.longformat import canonical_header
 from seonggwa.engine.results import is_rescaled
 from seonggwa.engine.rounding import format_fixed
 
@@ -50,6 +66,108 @@ OUTPUT_SUFFIXES = (".csv", ".xlsx", ".json")
 
 class CommandError(Exception):
     """A user-facing problem: printed as one line, exit status 2."""
+
+
+# --------------------------------------------------------------------------- language
+
+LANGUAGES = ("ko", "en")
+_ENV_LANGUAGE = ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE")
+_lang = "ko"
+
+# The CLI's own messages (the engine's input errors are English: they name the file
+# format's columns). Korean first; English second.
+MESSAGES: dict[str, dict[str, str]] = {
+    "ko": {
+        "lang_help": "메시지와 안내 시트의 언어 (ko 또는 en; 기본: 환경의 LANG, 그 밖에는 ko)",
+        "template_written": "{framework} v{version} 입력 양식 -> {path}",
+        "scored": "{n}개 대상을 {framework} v{version}(으)로 채점했습니다{target}",
+        "evaluated_on": "  {n}개 대상, 평가일 {date}: {policy}",
+        "rescaled": "  {n}개 총점을 {scale}점 만점으로 환산했습니다 (빠진 지표; counted_points / "
+                    "counted_max 열 참고)",
+        "no_policy": "재계약 기준 정책 없음",
+        "policy_no_threshold": "기준 정책 {id} (기준 점수 없음)",
+        "policy": "기준 정책 {id} ({threshold}점 미만: {below} {label})",
+        "missing_column": "{file}, 1행: '{column}' 열이 없습니다 ({row}행에 필요: {reason}). "
+                          "제목 행: {header}",
+        "no_directory": "--output {path}: {directory} 폴더가 없습니다",
+        "unsupported": "{option} {name}: 지원하지 않는 파일 형식입니다 ({allowed} 중 하나)",
+        "needs_date": "{file}: {framework}은(는) 평가일에 따라 달라지는 재계약 기준 정책으로 "
+                      "판정합니다 ({spans}). 대상 '{subject}'{more}의 평가일이 없습니다: "
+                      "--on-date YYYY-MM-DD를 주거나 입력에 year(또는 date) 열을 넣으십시오",
+        "and_more": " 외 {n}개",
+        "guide_sheet": "안내",
+        "guide_column": "열",
+        "guide_meaning": "뜻",
+        "guide_subject": "평가 대상 식별자 (사무·자치구·기관·지역마다 하나)",
+        "guide_indicator": "지표 코드 (아래 표)",
+        "guide_evaluator": "평가위원; 정성·설문·직접 점수 지표는 위원마다 한 행",
+        "guide_value": "평정 (숫자 또는 등급 이름), 설문 점수 0-100, 또는 직접 점수",
+        "guide_actual": "정량 지표의 실적과 목표 (목표를 비우면 평가틀의 목표)",
+        "guide_na": "1 = 지표를 제외 (0점으로 세지 않음)",
+        "guide_level": "정량 지표의 수동 판정과 그 사유",
+        "guide_year": "대상의 평가 연도(또는 날짜 YYYY-MM-DD): 시행 중인 재계약 기준 정책을 "
+                      "고름; 없으면 --on-date를 주십시오",
+        "guide_table": ["코드", "지표명", "분야", "종류", "배점", "척도 / 방향", "목표"],
+    },
+    "en": {
+        "lang_help": "language of messages and the guide sheet (ko or en; default: the "
+                     "environment's LANG, else ko)",
+        "template_written": "template for {framework} v{version} -> {path}",
+        "scored": "scored {n} subject(s) with {framework} v{version}{target}",
+        "evaluated_on": "  {n} subject(s) evaluated on {date}: {policy}",
+        "rescaled": "  {n} total(s) rescaled to the {scale}-point scale (indicators left out; "
+                    "see the counted_points / counted_max columns)",
+        "no_policy": "no threshold policy",
+        "policy_no_threshold": "policy {id} (no threshold)",
+        "policy": "policy {id} (below {threshold}: {below} {label})",
+        "missing_column": "{file}, row 1: column '{column}' is missing (row {row} needs it: "
+                          "{reason}); header: {header}",
+        "no_directory": "--output {path}: directory {directory} does not exist",
+        "unsupported": "{option} {name}: unsupported file type (use {allowed})",
+        "needs_date": "{file}: {framework} decides under threshold policies that depend on "
+                      "the evaluation date ({spans}), and no date was given for subject "
+                      "'{subject}'{more}: pass --on-date YYYY-MM-DD or add a year (or date) "
+                      "column to the input",
+        "and_more": " and {n} more",
+        "guide_sheet": "guide",
+        "guide_column": "column",
+        "guide_meaning": "meaning",
+        "guide_subject": "subject identifier (one per service / district / organisation / "
+                         "region)",
+        "guide_indicator": "indicator code (below)",
+        "guide_evaluator": "panel member, one row per member for rating/survey/direct "
+                           "indicators",
+        "guide_value": "rating (number or label), survey score 0-100, or direct points",
+        "guide_actual": "quantitative actual and target (empty target = framework's)",
+        "guide_na": "1 = leave the indicator out (it is never counted as zero)",
+        "guide_level": "manual classification of a quantitative indicator, with reason",
+        "guide_year": "evaluation year (or date YYYY-MM-DD) of the subject: selects the "
+                      "threshold policy in force; else give --on-date",
+        "guide_table": ["code", "name", "area", "kind", "points", "scale / direction",
+                        "target"],
+    },
+}
+
+
+def environment_language(environ=None) -> str:
+    """``en`` when the first language variable that is set names English, else ``ko``."""
+    environ = os.environ if environ is None else environ
+    for name in _ENV_LANGUAGE:
+        value = environ.get(name, "")
+        if value:
+            return "en" if value.lower().startswith("en") else "ko"
+    return "ko"
+
+
+def set_language(lang: str | None) -> str:
+    global _lang
+    _lang = lang if lang in LANGUAGES else environment_language()
+    return _lang
+
+
+def msg(key: str, **values) -> Any:
+    text = MESSAGES[_lang][key]
+    return text.format(**values) if values else text
 
 
 # --------------------------------------------------------------------------- registry
@@ -123,30 +241,36 @@ def _configure_score(parser: argparse.ArgumentParser) -> None:
                              "when the framework has threshold policies and the input "
                              "gives no year or date (never today's policy by default)")
     parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    parser.add_argument("--lang", choices=LANGUAGES, default=None,
+                        help=MESSAGES["en"]["lang_help"])
 
 
 def _configure_template(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--framework", "-f", required=True, help=_framework_help())
     parser.add_argument("--output", "-o", required=True, type=Path,
                         help="template file to write (.csv or .xlsx)")
+    parser.add_argument("--lang", choices=LANGUAGES, default=None,
+                        help=MESSAGES["en"]["lang_help"])
 
 
 # --------------------------------------------------------------------------- score
 
 
 def cmd_score(args: argparse.Namespace) -> int:
+    set_language(getattr(args, "lang", None))
     framework = resolve_framework(args.framework)
     _check_suffix(args.output, OUTPUT_SUFFIXES, "--output")
     header, rows = read_table(args.input, quiet=args.quiet)
-    batch, dates = dated_batch_from_rows(framework, header, rows, source=args.input.name)
+    try:
+        batch, dates = dated_batch_from_rows(framework, header, rows, source=args.input.name)
+    except InputError as exc:
+        raise _missing_column(exc, header, args.input.name) or exc from None
     undated = [batch.subject_ids[i] for i, day in enumerate(dates) if day is None]
     if framework.policies and args.on_date is None and undated:
         spans = ", ".join(_policy_span(p) for p in framework.policies)
-        raise CommandError(
-            f"{args.input.name}: {framework.id} decides under threshold policies that depend "
-            f"on the evaluation date ({spans}), and no date was given for subject "
-            f"'{undated[0]}'{f' and {len(undated) - 1} more' if len(undated) > 1 else ''}: "
-            "pass --on-date YYYY-MM-DD or add a year (or date) column to the input")
+        more = msg("and_more", n=len(undated) - 1) if len(undated) > 1 else ""
+        raise CommandError(msg("needs_date", file=args.input.name, framework=framework.id,
+                               spans=spans, subject=undated[0], more=more))
     try:
         result = score_by_date(framework, batch, dates, args.on_date)
     except ScoringError as exc:
@@ -160,6 +284,22 @@ def cmd_score(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _missing_column(exc: InputError, header: list[Any], source: str) -> CommandError | None:
+    """A row's complaint about an empty cell whose column the file does not have at all
+    (``value`` of a rating, ``actual`` of a quantitative indicator) reported as the
+    missing column it is; ``None`` for any other error."""
+    if exc.column is None or exc.row is None or exc.row <= 1:
+        return None
+    try:
+        present = canonical_header(header, source)
+    except InputError:
+        return None
+    if exc.column in present:
+        return None
+    return CommandError(msg("missing_column", file=source, column=exc.column, row=exc.row,
+                            reason=exc.reason, header=", ".join(map(str, header))))
+
+
 def _policy_span(policy) -> str:
     until = policy.effective_to.isoformat() if policy.effective_to else "open-ended"
     return f"{policy.id} {policy.effective_from.isoformat()}..{until}"
@@ -168,29 +308,28 @@ def _policy_span(policy) -> str:
 def _policy_text(framework: Framework, policy) -> str:
     """'recontract-75 (below 75: exclude 재계약 배제)' — the policy and its threshold."""
     if policy is None:
-        return "no threshold policy"
+        return msg("no_policy")
     if policy.threshold is None:
-        return f"policy {policy.id} (no threshold)"
-    return (f"policy {policy.id} (below {policy.threshold:g}: {policy.below} "
-            f"{framework.decision_label(policy.below)})")
+        return msg("policy_no_threshold", id=policy.id)
+    return msg("policy", id=policy.id, threshold=f"{policy.threshold:g}", below=policy.below,
+               label=framework.decision_label(policy.below))
 
 
 def summary(result: DatedResults, output: Path | None) -> str:
     """What was scored, under which policy (per evaluation date), and what was rescaled."""
     framework = result.framework
     target = f" -> {output}" if output is not None else ""
-    lines = [f"scored {len(result)} subject(s) with {framework.id} v{framework.version}"
-             f"{target}"]
+    lines = [msg("scored", n=len(result), framework=framework.id, version=framework.version,
+                 target=target)]
     for part in result.parts:
-        lines.append(f"  {len(part.rows)} subject(s) evaluated on {part.on_date.isoformat()}: "
-                     f"{_policy_text(framework, part.result.policy)}")
+        lines.append(msg("evaluated_on", n=len(part.rows), date=part.on_date.isoformat(),
+                         policy=_policy_text(framework, part.result.policy)))
     rescaled = sum(int(is_rescaled(framework, total, counted))
                    for part in result.parts
                    for total, counted in zip(_totals(part.result), part.result.max_points.tolist(),
                                              strict=True))
     if rescaled:
-        lines.append(f"  {rescaled} total(s) rescaled to the {framework.total:g}-point scale "
-                     "(indicators left out; see the counted_points / counted_max columns)")
+        lines.append(msg("rescaled", n=rescaled, scale=f"{framework.total:g}"))
     return "\n".join(lines)
 
 
@@ -200,8 +339,8 @@ def _totals(result) -> list[float | None]:
 
 def _check_suffix(path: Path | None, allowed: Sequence[str], option: str) -> None:
     if path is not None and path.suffix.lower() not in allowed:
-        raise CommandError(f"{option} {path.name}: unsupported file type "
-                           f"(use {', '.join(allowed)})")
+        raise CommandError(msg("unsupported", option=option, name=path.name,
+                               allowed=", ".join(allowed)))
 
 
 # --------------------------------------------------------------------------- reading
@@ -246,8 +385,9 @@ def _csv_rows(path: Path) -> Iterator[list[str]]:
             continue
     else:
         raise InputError("not readable as UTF-8 or CP949 text", path.name)
-    try:
-        yield from csv.reader(io.StringIO(text, newline=""))
+    try:  # a leading apostrophe is the mark an export put before formula-like text
+        for cells in csv.reader(io.StringIO(text, newline="")):
+            yield [csv_text_value(c) for c in cells]
     except csv.Error as exc:
         raise InputError(f"malformed CSV: {exc}", path.name) from None
 
@@ -336,10 +476,29 @@ def _part_rows(result, d: int) -> list[list[Any]]:
     return rows
 
 
+# Result columns that hold text even when they look like numbers (everything else that is
+# a number is written to XLSX as a number).
+TEXT_COLUMNS = {"subject", "group", "rescaled", "band", "decision", "decision_label",
+                "decision_label_en", "framework", "version", "policy", "on_date",
+                "indicator", "evaluator", "not_applicable", "level", "reason", "note", "date"}
+
+
 def _csv_text(rows: list[list[Any]]) -> str:
+    """CSV text; formula-like text gets the apostrophe of :func:`seonggwa.core.xlsx.csv_cell`."""
     buffer = io.StringIO(newline="")
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
+    csv.writer(buffer, lineterminator="\n").writerows(csv_row(r) for r in rows)
     return buffer.getvalue()
+
+
+def _as_number(value: Any) -> Any:
+    if isinstance(value, str) and value.strip():
+        try:
+            number = float(value)
+        except ValueError:
+            return value
+        if number == number and abs(number) != float("inf"):
+            return int(number) if number.is_integer() and "." not in value else number
+    return value
 
 
 def write_result(result: DatedResults, path: Path) -> None:
@@ -388,17 +547,24 @@ def _breakdown(result: DatedResults) -> list[list[Any]]:
 
 def _workbook(rows: list[list[Any]], sheet: str, extra: list[list[Any]] | None = None,
               extra_sheet: str = "indicators"):
+    """A workbook whose first row of ``rows`` is the header (bold, frozen, autofilter);
+    numbers in numeric columns are numbers, text is always text (never a formula).
+    ``extra`` is a second sheet written as it is (a guide or a breakdown)."""
     import openpyxl
 
-    workbook = openpyxl.Workbook()
-    first = workbook.active
-    first.title = sheet
-    for row in rows:
-        first.append(row)
+    workbook = openpyxl.Workbook(write_only=True)
+    first = workbook.create_sheet(sheet)
+    header = [str(h) for h in rows[0]] if rows else []
+    header_row(first, header)
+    numeric = [h not in TEXT_COLUMNS for h in header]
+    for row in rows[1:]:
+        append_row(first, [_as_number(v) if i < len(numeric) and numeric[i] else v
+                           for i, v in enumerate(row)])
+    finish_sheet(first, len(header), max(0, len(rows) - 1))
     if extra is not None:
         second = workbook.create_sheet(extra_sheet)
         for row in extra:
-            second.append(row)
+            append_row(second, row)
     return workbook
 
 
@@ -406,9 +572,18 @@ def _atomic_write(path: Path, write: Callable[[Any], Any]) -> None:
     """Write to a temporary file beside ``path`` and rename only when complete."""
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
-        raise CommandError(f"--output {path}: directory {directory} does not exist")
+        raise CommandError(msg("no_directory", path=path, directory=directory))
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
+        # mkstemp makes the file 0600; the output gets what any new file gets (0666 less
+        # the umask), or keeps the mode of the file it replaces.
+        try:
+            mode = path.stat().st_mode & 0o7777
+        except OSError:
+            mask = os.umask(0)
+            os.umask(mask)
+            mode = 0o666 & ~mask
+        os.fchmod(handle, mode)
         with os.fdopen(handle, "wb") as stream:
             write(stream)
         os.replace(temporary, path)
@@ -421,16 +596,19 @@ def _atomic_write(path: Path, write: Callable[[Any], Any]) -> None:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
+    set_language(getattr(args, "lang", None))
     framework = resolve_framework(args.framework)
     _check_suffix(args.output, (".csv", ".xlsx"), "--output")
     rows = template_rows(framework)
     if args.output.suffix.lower() == ".xlsx":
         _atomic_write(args.output,
-                      lambda f: _workbook(rows, SHEET, _guide(framework), "guide").save(f))
+                      lambda f: _workbook(rows, SHEET, _guide(framework),
+                                          msg("guide_sheet")).save(f))
     else:
         text = _csv_text(rows)
         _atomic_write(args.output, lambda f: f.write(text.encode("utf-8-sig")))
-    print(f"template for {framework.id} v{framework.version} -> {args.output}", file=sys.stderr)
+    print(msg("template_written", framework=framework.id, version=framework.version,
+              path=args.output), file=sys.stderr)
     return EXIT_OK
 
 
@@ -496,20 +674,19 @@ def _example_cells(framework: Framework, ind, base: dict[str, Any],
 def _guide(framework: Framework) -> list[list[Any]]:
     rows: list[list[Any]] = [["framework", framework.id, framework.version, framework.title]]
     rows.append([])
-    rows.append(["column", "meaning"])
+    rows.append([msg("guide_column"), msg("guide_meaning")])
     rows += [
-        ["subject", "subject identifier (one per service / district / organisation / region)"],
-        ["indicator", "indicator code (below)"],
-        ["evaluator", "panel member, one row per member for rating/survey/direct indicators"],
-        ["value", "rating (number or label), survey score 0-100, or direct points"],
-        ["actual / target", "quantitative actual and target (empty target = framework's)"],
-        ["not_applicable", "1 = leave the indicator out (it is never counted as zero)"],
-        ["level / reason", "manual classification of a quantitative indicator, with reason"],
-        ["year / date", "evaluation year (or date YYYY-MM-DD) of the subject: selects the "
-                        "threshold policy in force; else give --on-date"],
+        ["subject", msg("guide_subject")],
+        ["indicator", msg("guide_indicator")],
+        ["evaluator", msg("guide_evaluator")],
+        ["value", msg("guide_value")],
+        ["actual / target", msg("guide_actual")],
+        ["not_applicable", msg("guide_na")],
+        ["level / reason", msg("guide_level")],
+        ["year / date", msg("guide_year")],
     ]
     rows.append([])
-    rows.append(["code", "name", "area", "kind", "points", "scale / direction", "target"])
+    rows.append(list(msg("guide_table")))
     for ind in framework.indicators:
         rows.append([ind.code, ind.name, ind.area, ind.kind, ind.points, ind.rule_text(),
                      ind.target_text or ("" if ind.target is None else ind.target)])

@@ -15,6 +15,15 @@ from seonggwa.engine import list_presets, load_preset
 HEADER = "subject,indicator,evaluator,value,actual,target,not_applicable\n"
 
 
+@pytest.fixture(autouse=True)
+def _english_environment(monkeypatch):
+    """The assertions below read the English messages (the environment says English);
+    the Korean default has its own tests."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANGUAGE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+
+
 def run(capsys, *argv):
     code = main([str(a) for a in argv])
     captured = capsys.readouterr()
@@ -404,3 +413,79 @@ def test_rescaled_totals_state_their_scale(tmp_path, capsys):
                                ("81.00", "100", "81.00", "100.00", "no")]
     assert "max_points" not in rows[0]
     assert "1 total(s) rescaled to the 100-point scale" in err
+
+
+# --------------------------------------------------------------------------- files and language
+
+
+def test_outputs_get_the_usual_permissions(tmp_path, capsys):
+    import os
+    import stat
+
+    old = os.umask(0o022)
+    try:
+        template = tmp_path / "t.csv"
+        assert run(capsys, "template", "-f", "seoul-outsourcing", "-o", template)[0] == 0
+        assert stat.S_IMODE(template.stat().st_mode) == 0o644
+        os.umask(0o027)
+        result = tmp_path / "r.xlsx"
+        assert run(capsys, "score", "-f", "seoul-outsourcing", "-i", template, "-o", result,
+                   "--on-date", "2023-01-01")[0] == 0
+        assert stat.S_IMODE(result.stat().st_mode) == 0o640
+        result.chmod(0o600)  # an existing file keeps its mode
+        assert run(capsys, "score", "-f", "seoul-outsourcing", "-i", template, "-o", result,
+                   "--on-date", "2023-01-01")[0] == 0
+        assert stat.S_IMODE(result.stat().st_mode) == 0o600
+    finally:
+        os.umask(old)
+
+
+def test_a_missing_value_column_is_reported_as_a_missing_column(tmp_path, capsys):
+    path = write(tmp_path / "in.csv", "subject,indicator,evaluator\nS1,C,E1\n")
+    code, _, err = run(capsys, "score", "-f", "seoul-outsourcing", "-i", path,
+                       "--on-date", "2023-01-01")
+    assert code == 2
+    assert "row 1: column 'value' is missing" in err and "Traceback" not in err
+    code, _, err = run(capsys, "score", "-f", "seoul-outsourcing", "-i", path,
+                       "--on-date", "2023-01-01", "--lang", "ko")
+    assert code == 2 and "1행: 'value' 열이 없습니다" in err
+
+
+def test_korean_is_the_default_and_english_follows_lang_or_the_environment(tmp_path, capsys,
+                                                                          monkeypatch):
+    monkeypatch.delenv("LANG")
+    path = tmp_path / "t.xlsx"
+    code, _, err = run(capsys, "template", "-f", "seoul-outsourcing", "-o", path)
+    assert code == 0 and "입력 양식" in err
+    guide = openpyxl.load_workbook(path)["안내"]
+    assert guide["A3"].value == "열" and "평가 대상" in guide["B4"].value
+    code, _, err = run(capsys, "template", "-f", "seoul-outsourcing", "-o", path, "--lang", "en")
+    assert code == 0 and err.startswith("template for")
+    assert openpyxl.load_workbook(path).sheetnames == ["scores", "guide"]
+    monkeypatch.setenv("LANG", "en_GB.UTF-8")
+    code, _, err = run(capsys, "template", "-f", "seoul-outsourcing", "-o", path)
+    assert err.startswith("template for")
+    monkeypatch.setenv("LANG", "ko_KR.UTF-8")
+    code, _, err = run(capsys, "template", "-f", "seoul-outsourcing", "-o", path)
+    assert "입력 양식" in err
+
+
+def test_formula_like_text_is_written_as_text_and_read_back_exactly(tmp_path, capsys):
+    path = write(tmp_path / "in.csv", "subject,indicator,value\n"
+                 "=HYPERLINK(1),C,24\n=HYPERLINK(1),I,40\n=HYPERLINK(1),S,85\n")
+    csv_out, xlsx_out = tmp_path / "r.csv", tmp_path / "r.xlsx"
+    for output in (csv_out, xlsx_out):
+        assert run(capsys, "score", "-f", "seoul-outsourcing", "-i", path, "-o", output,
+                   "--on-date", "2023-01-01")[0] == 0
+    assert read_csv(csv_out)[0]["subject"] == "'=HYPERLINK(1)"
+    sheet = openpyxl.load_workbook(xlsx_out)["results"]
+    assert (sheet["A2"].value, sheet["A2"].data_type) == ("=HYPERLINK(1)", "s")
+    total = sheet.cell(2, 3)
+    assert sheet["C1"].value == "total" and total.data_type == "n" and total.value == 81
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
+    # the CSV written by the tool reads back as the same subject
+    again = write(tmp_path / "again.csv", "subject,indicator,value\n"
+                  "'=HYPERLINK(1),C,24\n'=HYPERLINK(1),I,40\n'=HYPERLINK(1),S,85\n")
+    assert run(capsys, "score", "-f", "seoul-outsourcing", "-i", again, "-o", csv_out,
+               "--on-date", "2023-01-01")[0] == 0
+    assert read_csv(csv_out)[0]["subject"] == "'=HYPERLINK(1)"

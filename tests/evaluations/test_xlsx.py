@@ -1,4 +1,5 @@
 import io
+from decimal import Decimal
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -229,3 +230,140 @@ def test_a_row_of_another_year_is_refused_in_the_active_language(known):
     with translation.override("en"), pytest.raises(ImportRefused) as exc:
         import_results(book(row(year=2023)), year=2024)
     assert "2023" in exc.value.errors[0].message and "년" not in exc.value.errors[0].message
+
+
+# ----------------------------------------------------------------------------- hostile cells
+
+def raw_book(*rows, header=COLUMNS) -> bytes:
+    """A workbook written as raw XML (``_x0000_`` arrives as NUL, as a crafted file
+    would send it)."""
+    from xlsx_files import sheet_xlsx
+
+    return sheet_xlsx(list(header), [[r.get(c) for c in header] for r in rows])
+
+
+def test_slash_keys_and_nul_characters_are_row_errors_and_nothing_is_stored(known):
+    data = raw_book(row(service_key="svc/../1"),
+                    row(seq=2, service_key="", service_name="알려진_x0000_ 사무"),
+                    row(seq=3, remark="비고_x0000_"))
+    with pytest.raises(ImportRefused) as info:
+        import_results(data)
+    errors = {(e.row, e.column): e.message for e in info.value.errors}
+    assert (2, "service_key") in errors
+    assert "NUL" in errors[(3, "service_name")] and "NUL" in errors[(4, "remark")]
+    assert Result.objects.count() == 0 and Round.objects.count() == 0
+
+
+@pytest.mark.parametrize("column, value", [
+    ("seq", 1e30), ("round", 1e30), ("year", 1e30), ("score", 1e30), ("seq", -1),
+    ("round", 70000), ("seq", "NaN"), ("score", "NaN"), ("score", "inf"), ("year", "-inf"),
+    ("seq", "1" * 5000), ("score", "9" * 5000),
+])
+def test_out_of_range_numbers_are_row_errors_not_database_failures(known, column, value):
+    with pytest.raises(ImportRefused) as info:
+        import_results(raw_book(row(**{column: value})))
+    [error] = [e for e in info.value.errors if e.column == column]
+    assert error.row == 2 and len(error.message) < 200
+    assert Result.objects.count() == 0
+
+
+def test_over_long_texts_are_checked_against_their_fields(known):
+    with pytest.raises(ImportRefused) as info:
+        import_results(raw_book(row(remark="가" * 5000), row(seq=2, service_name="나" * 301,
+                                                            service_key="")))
+    errors = {(e.row, e.column): e.message for e in info.value.errors}
+    assert "300" in errors[(2, "remark")] and "5000" in errors[(2, "remark")]
+    assert "300" in errors[(3, "service_name")]
+    assert len(str(info.value)) < 2000
+    assert Result.objects.count() == 0
+
+
+def test_formula_like_text_comes_back_exactly_after_export_and_import(known):
+    texts = ["=사업비 50% 감액", "+재계약", "-감점 2", "@담당", "=1+1"]
+    rnd = draft_round(2024)
+    for i, text in enumerate(texts, start=1):
+        svc = known if i == 1 else service(f"svc-f{i}", f"사무 {i}")
+        workflow.record_result(service=svc, round=rnd, score="80", remark=text, seq=i,
+                               contractor_name=text if i == 2 else "갑기관")
+    data = export_results(2024)
+    sheet = load_workbook(io.BytesIO(data))["results"]
+    remark = COLUMNS.index("remark") + 1
+    stored = [sheet.cell(r, remark) for r in range(2, 2 + len(texts))]
+    assert all(c.data_type == "s" for c in stored)  # text, never a formula
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
+    assert sheet.cell(2, COLUMNS.index("score") + 1).data_type == "n"
+    Result.objects.all().delete()
+    import_results(data, create_missing=True)
+    assert sorted(Result.objects.values_list("remark", flat=True)) == sorted(texts)
+    assert Result.objects.get(seq=2).contractor_name == "+재계약"
+
+
+def test_a_reimported_export_corrects_changed_rows_only_with_a_reason(known,
+                                                                      django_user_model):
+    from seonggwa.core.models import AuditEvent
+
+    officer = django_user_model.objects.create_user("officer-x")
+    res = workflow.record_result(service=known, round=draft_round(2024), score="80",
+                                 seq=1, contractor_name="갑기관",
+                                 contractors=[Organisation.objects.get(name="갑기관")])
+    workflow.finalise_round(res.round)
+    data = export_results(2024)
+    report = import_results(data, year=2024)
+    assert (report.unchanged, report.corrected, report.created) == (1, 0, 0)
+
+    wb = load_workbook(io.BytesIO(data))
+    ws = wb["results"]
+    ws.cell(2, COLUMNS.index("score") + 1).value = 85.5
+    ws.cell(2, COLUMNS.index("remark") + 1).value = "재산정"
+    buf = io.BytesIO()
+    wb.save(buf)
+    with pytest.raises(ImportRefused) as info:
+        import_results(buf.getvalue(), year=2024)
+    [error] = info.value.errors
+    assert error.column == "correction_reason"
+    assert "정정 사유" in error.message and "amend" not in error.message
+    assert Result.objects.get().score == Decimal("80.00")
+
+    ws.cell(2, COLUMNS.index("correction_reason") + 1).value = "평가위원 합산 오류"
+    buf = io.BytesIO()
+    wb.save(buf)
+    report = import_results(buf.getvalue(), year=2024, actor=officer)
+    assert (report.unchanged, report.corrected, report.created) == (0, 1, 0)
+    res.refresh_from_db()
+    assert (res.score, res.remark, res.status) == (Decimal("85.50"), "재산정", Status.FINALISED)
+    event = AuditEvent.objects.filter(action="result.amend").get()
+    assert event.reason == "평가위원 합산 오류" and event.actor == officer
+
+
+def test_a_changed_service_name_or_a_reason_for_a_new_row_is_explained(known):
+    res = workflow.record_result(service=known, round=draft_round(2024), score="80", seq=1,
+                                 contractor_name="갑기관")
+    with pytest.raises(ImportRefused) as info:
+        import_results(book(row(score=80, service_name="바뀐 이름", contractor="갑기관")))
+    assert any(e.column == "service_name" and "저장된 값" in e.message
+               for e in info.value.errors)
+    other = service("svc-k3", "새로운 사무")
+    with pytest.raises(ImportRefused) as info:
+        import_results(book(row(service_key=other.key, service_name=other.name, seq=2,
+                                correction_reason="오타")))
+    assert [e.column for e in info.value.errors] == ["correction_reason"]
+    assert Result.objects.get() == res
+
+
+def test_the_open_data_workbook_is_refused_with_the_workbook_to_use(seoul):
+    from seonggwa.evaluations.interfaces.opendata import to_xlsx
+
+    with pytest.raises(ImportRefused) as info:
+        import_results(to_xlsx(), year=2018)
+    [error] = info.value.errors
+    assert "공공데이터" in error.message and "seonggwa-results-" in error.message
+    assert str(error) == error.message  # no row number for the file as a whole
+
+
+def test_a_workbook_over_the_row_limit_is_refused_whole(known, settings):
+    settings.SEONGGWA_IMPORT_MAX_ROWS = 3
+    with pytest.raises(ImportRefused, match="행이 너무 많습니다"):
+        import_results(raw_book(*[row(seq=i) for i in range(1, 5)]))
+    with pytest.raises(ImportRefused) as info:  # 3 rows: read, then the duplicates reported
+        import_results(raw_book(*[row(seq=i) for i in range(1, 4)]))
+    assert {e.row for e in info.value.errors} == {3, 4}

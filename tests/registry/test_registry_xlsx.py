@@ -283,3 +283,79 @@ def test_not_a_workbook_is_refused(db):
 
 def test_row_error_names_sheet_row_and_column():
     assert str(xlsx.RowError("contracts", 7, "end", "x")) == "contracts 7행 'end' 열: x"
+
+
+# ----------------------------------------------------------------------------- hostile cells
+
+def test_formula_like_text_round_trips_exactly_and_is_stored_as_text(orgs):
+    svc = changes.create_service(key="svc-7101", name="=사업비 50% 감액",
+                                 department=orgs["dept"], notes="+추가 협의\n-2단계")
+    changes.add_contract_period(svc, start=D(2020, 1, 1), end=D(2022, 12, 31),
+                                contractors=[orgs["firm"], orgs["firm2"]], note="@확인")
+    changes.record_audit_result(svc, year=2021, auditor="=감사원", finding_count=1,
+                                summary="-주의-")
+    before = registry_state()
+    data = xlsx.export_registry()
+    wb = load_workbook(io.BytesIO(data))
+    name = wb["services"].cell(2, SERVICES_HEADER.index("service_name") + 1)
+    assert name.value == "=사업비 50% 감액" and name.data_type == "s"
+    cost = wb["services"].cell(2, SERVICES_HEADER.index("annual_cost_won") + 1)
+    assert cost.data_type == "n"  # numbers stay numbers
+    assert wb["services"].freeze_panes == "A2" and wb["services"].auto_filter.ref
+    members = wb["contracts"].cell(2, CONTRACTS_HEADER.index("contractors") + 1).value
+    assert members == "(사)가나다·(주)라마바"  # the one consortium separator
+    wipe_registry()
+    Organisation.objects.bulk_create([Organisation(kind=o.kind, name=o.name)
+                                      for o in orgs.values()])
+    xlsx.import_registry(data)
+    assert registry_state() == before
+
+
+def test_nul_slash_keys_huge_numbers_and_long_texts_are_row_errors(orgs):
+    from xlsx_files import sheet_xlsx
+
+    header = list(SERVICES_HEADER)
+
+    def svc(**kw):
+        base = {"service_key": "svc-7201", "service_name": "사무",
+                "has_statutory_evaluation": "N"}
+        return [{**base, **kw}.get(c) for c in header]
+
+    data = sheet_xlsx(header, [svc(service_key="svc/7201"),
+                               svc(service_key="svc-7202", notes="a_x0000_b"),
+                               svc(service_key="svc-7203", annual_cost_won=1e30),
+                               svc(service_key="svc-7204", service_name="가" * 5000),
+                               svc(service_key="svc-7205", annual_cost_won="NaN")],
+                      sheet="services")
+    with pytest.raises(xlsx.ImportRefused) as info:
+        xlsx.import_registry(data)
+    errors = {(e.row, e.column) for e in info.value.errors}
+    assert {(2, "service_key"), (3, "notes"), (4, "annual_cost_won"),
+            (5, "service_name"), (6, "annual_cost_won")} <= errors
+    assert len(str(info.value)) < 3000
+    assert not Service.objects.exists()
+    figures = sheet_xlsx(xlsx.columns("figures"), [
+        ["svc-7301", "actual", "x", 2021, 1e30, 1e30],
+        ["svc-7301", "actual", "y", 99999, None, 1],
+    ], sheet="figures")
+    with pytest.raises(xlsx.ImportRefused) as info:
+        xlsx.import_registry(figures)
+    errors = {(e.row, e.column) for e in info.value.errors}
+    assert {(2, "quarter"), (2, "value"), (3, "year")} <= errors
+
+
+def test_a_registered_name_with_the_separator_in_it_is_one_contractor(orgs):
+    joined = Organisation.objects.create(kind=OrganisationKind.CONTRACTOR,
+                                         name="노인·장애인 복지회")
+    svc = changes.create_service(key="svc-7401", name="복지관 운영", department=orgs["dept"])
+    changes.add_contract_period(svc, start=D(2020, 1, 1), end=D(2022, 12, 31),
+                                contractors=[joined])
+    data = xlsx.export_registry()
+    report = xlsx.import_registry(data)
+    assert report.unchanged["contracts"] == 1
+    legacy = workbook(contracts=[CONTRACTS_HEADER,
+                                 ["svc-7401", D(2023, 1, 1), D(2024, 12, 31), None,
+                                  "(사)가나다|(주)라마바"]])
+    xlsx.import_registry(legacy)
+    period = ContractPeriod.objects.get(start=D(2023, 1, 1))
+    assert sorted(o.name for o in period.contractors.all()) == ["(사)가나다", "(주)라마바"]

@@ -133,6 +133,8 @@ class RowError:
     message: str
 
     def __str__(self) -> str:
+        if not self.row and not self.column:  # the file as a whole
+            return self.message
         if self.column:
             where = _("%(row)s행 '%(column)s' 열") % {"row": self.row, "column": self.column}
         else:
@@ -293,7 +295,7 @@ def read_rows(data: bytes) -> tuple[list[_Row], list[RowError]]:
 def _read_sheet(wb, errors: list[RowError]) -> tuple[list[_Row], list[RowError]]:
     if SHEET not in wb.sheetnames:
         raise _refused(_("'%(sheet)s' 시트가 없습니다.") % {"sheet": SHEET})
-    it = bounded_rows(wb[SHEET])
+    it = bounded_rows(wb.rows(SHEET))
     header = read_header(it)
     if OPEN_DATA_COLUMNS <= set(header):
         raise _refused(_("공공데이터(공개 결과) 파일입니다. 이 파일은 가져올 수 없습니다: 업무 "

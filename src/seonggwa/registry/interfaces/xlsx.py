@@ -393,10 +393,19 @@ def _choice(value, choices) -> str:
                      % {"text": excerpt(text), "choices": ", ".join(c for c, _l in choices)})
 
 
+def _cost(value) -> int | None:
+    """The domain's own reading of a cost (won, thousands separators allowed), so its
+    refusal is the cell's error."""
+    try:
+        return changes.parse_cost(value)
+    except ValidationError as exc:
+        raise _CellError(" ".join(exc.messages)) from None
+
+
 PARSERS = {
     "start": _date, "end": _date, "date": _date, "previous_start": _date,
     "year": _int, "count": _int, "finding_count": _int, "quarter": _int,
-    "annual_cost_won": None,  # kept as text: the domain's parse_cost says what is wrong
+    "annual_cost_won": _cost,
     "has_statutory_evaluation": _bool, "corrective_demand": _bool,
     "value": _decimal,
 }
@@ -467,7 +476,7 @@ def _read_sheets(wb, errors: list[RowError]) -> tuple[dict[str, list[_Row]], lis
                                    _("알 수 없는 시트입니다 (가능: %(sheets)s).")
                                    % {"sheets": ", ".join(SHEETS)}))
             continue
-        it = bounded_rows(wb[name], max_rows=budget)
+        it = bounded_rows(wb.rows(name), max_rows=budget)
         header = read_header(it)
         known = columns(name)
         missing = [c for c, req, _g in SHEETS[name] if req and c not in header]
