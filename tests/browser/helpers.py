@@ -76,11 +76,11 @@ def portal_pages() -> list[tuple[str, str]]:
               .select_related("service", "round__year").order_by("-round__year__year", "seq")
               .first())
     return [
-        ("home", reverse("portal:home")),
-        ("results", reverse("portal:results")),
-        ("year", reverse("portal:year", args=[result.round.year.year])),
-        ("service", reverse("portal:service", args=[result.service.key])),
-        ("open-data", reverse("portal:open_data")),
+        ("portal-home", reverse("portal:home")),
+        ("portal-results", reverse("portal:results")),
+        ("portal-year", reverse("portal:year", args=[result.round.year.year])),
+        ("portal-service", reverse("portal:service", args=[result.service.key])),
+        ("portal-open-data", reverse("portal:open_data")),
     ]
 
 

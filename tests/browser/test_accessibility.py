@@ -7,6 +7,7 @@ results the access rule lets them see."""
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -204,6 +205,7 @@ def test_committee_runs_what_if_over_the_results_it_may_see(live_server, demo_us
 
     from seonggwa.access.policy import what_if_results
     from seonggwa.evaluations.domain import workflow
+    from seonggwa.evaluations.domain.whatif import what_if
     from seonggwa.evaluations.models import Assignment, Result
 
     committee = demo_users["committee"]
@@ -237,8 +239,10 @@ def test_committee_runs_what_if_over_the_results_it_may_see(live_server, demo_us
     year_rows = {r.locator("th").inner_text(): r.locator("td").first.inner_text()
                  for r in page.locator("table:not(.whatif) tbody tr").all()}
     assert year_rows["2025"] == "1"
-    changed = page.locator("table.whatif").inner_text()
-    assert "위원회 배정 사무" in changed
+    # The changed decisions listed are those of the results the committee may see.
+    expected = {r["service_name"] for r in what_if(Decimal(75), results=covered)
+                .rows(changed_only=True)}
+    assert set(page.locator("table.whatif tbody th").all_inner_texts()) == expected
     assert "배정 안 된 사무" not in page.content()
     problems = audit(page, Axe())
     assert not problems, "\n".join(problems)

@@ -53,6 +53,10 @@ LAYOUT_PROBLEMS = """() => {
       continue;
     }
     if (box.scrollWidth > box.clientWidth + 1) {
+      if (table.caption && table.caption.getBoundingClientRect().right
+                           > box.getBoundingClientRect().right + 1) {
+        problems.push(`caption "${table.caption.innerText}" cut off by its scrolling box`);
+      }
       const named = box.getAttribute('aria-label') || box.getAttribute('aria-labelledby');
       if (box.getAttribute('role') !== 'region' || !named || box.tabIndex < 0) {
         problems.push(`table "${table.caption ? table.caption.innerText : ''}" scrolls in `

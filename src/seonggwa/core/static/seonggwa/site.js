@@ -24,7 +24,15 @@
   }
 
   function label(box, table) {
+    var caption = table.caption;
+    if (caption) {
+      caption.style.maxWidth = "";
+    }
     var scrolls = box.scrollWidth > box.clientWidth + 1;
+    if (caption) {
+      // The caption stays in view, as wide as the box, while the columns scroll.
+      caption.style.maxWidth = scrolls ? box.clientWidth + "px" : "";
+    }
     if (!scrolls) {
       if (box.dataset.scrollRegion) {
         ["role", "tabindex", "aria-labelledby", "aria-label"].forEach(function (name) {
@@ -40,7 +48,6 @@
     box.dataset.scrollRegion = "1";
     box.setAttribute("role", "region");
     box.setAttribute("tabindex", "0");
-    var caption = table.caption;
     if (caption) {
       if (!caption.id) {
         count += 1;
