@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from seonggwa import engine
 from seonggwa.core.audit import record, resolve_actor
 from seonggwa.core.statemachine import TransitionRefused
+from seonggwa.core.xlsx import CONSORTIUM_SEPARATOR
 from seonggwa.evaluations.domain import frameworks, lifecycle, scoring
 from seonggwa.evaluations.domain.errors import WorkflowError
 from seonggwa.evaluations.domain.inputs import (
@@ -128,7 +129,8 @@ class PublishedTotal(Published):
             service_name=self.service_name or self.service.name,
             department=self.department or self.service.department,
             contractors=contractors,
-            contractor_name=self.contractor_name or "· ".join(c.name for c in contractors),
+            contractor_name=self.contractor_name
+            or CONSORTIUM_SEPARATOR.join(c.name for c in contractors),
             remark=self.remark,
         )
 
