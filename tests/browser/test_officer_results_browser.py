@@ -97,6 +97,8 @@ def test_officer_finalises_publishes_and_corrects(live_server, chromium, round_o
         page.click("main button[type=submit]")
         page.wait_for_url(f"**/office/rounds/{rnd.pk}/")
 
+        _shot(page, "round-draft", width)
+        assert _fits(page), _overflowing(page)
         # finalise: the button says how many; the confirmation says it again
         page.get_by_role("link", name="작성 중 결과 3건 모두 확정").click()
         assert "3건" in page.locator("section.confirm").inner_text()

@@ -137,6 +137,8 @@ def entry(event: AuditEvent) -> Entry:
     for key in dict.fromkeys([*before, *after]):
         if key in HIDDEN or before.get(key) == after.get(key):
             continue
+        if not before and after.get(key) in (None, ""):  # a new record: only what it has
+            continue
         changes.append(Change(_label(model, key), _value(key, before.get(key)) if before
                               else "", _value(key, after.get(key))))
     return Entry(event=event, who=concurrency.who(event), when=concurrency.when(event),

@@ -47,13 +47,22 @@ class Action:
     url: str
 
 
+def ahead(machine, obj, transition) -> bool:
+    """Whether ``transition`` leads past ``obj``'s state (a published result is not
+    offered 확정 again: that step is behind it)."""
+    order = list(machine.states)
+    return order.index(transition.target) > order.index(getattr(obj, machine.field))
+
+
 def result_actions(user, result: Result) -> list[Action]:
-    """The result transitions ``user`` may make at all, each with the reason it cannot
-    fire now (``None``: it can). Empty for anyone but officers."""
+    """The result transitions ahead of its state that ``user`` may make, each with the
+    reason it cannot fire now (``None``: it can). Empty for anyone but officers."""
     actions = []
     for t in lifecycle.RESULT.transitions:
         perm = TRANSITION_PERMS.get(t.name)
         if perm is None or not user.has_perm(perm, result):
+            continue
+        if not ahead(lifecycle.RESULT, result, t):
             continue
         actions.append(Action(t.name, str(t.label), lifecycle.RESULT.refusal(result, t.name),
                               reverse("office:result_transition", args=[result.pk, t.name])))

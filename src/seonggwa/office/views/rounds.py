@@ -22,7 +22,7 @@ from seonggwa.evaluations.domain.errors import WorkflowError
 from seonggwa.evaluations.models import AreaOutcome, Round, Status
 
 from ..access import office_required
-from .results import result_actions
+from .results import ahead, result_actions
 
 
 def _english() -> bool:
@@ -117,6 +117,8 @@ def round_actions(user, rnd: Round) -> list[RoundAction]:
     actions = []
     for t in lifecycle.ROUND.transitions:
         if t.name not in ROUND_TRANSITIONS or not _may(user, t.name, rnd):
+            continue
+        if not ahead(lifecycle.ROUND, rnd, t):
             continue
         refusal = lifecycle.ROUND.refusal(rnd, t.name)
         actions.append(RoundAction(t.name, str(t.label), refusal,
