@@ -158,9 +158,18 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # for another writer to commit instead of failing at once.
     DATABASES["default"].setdefault("OPTIONS", {}).update({
         "transaction_mode": "IMMEDIATE",
-        "timeout": _int("SEONGGWA_SQLITE_TIMEOUT", 30),
+        "timeout": _int("SEONGGWA_SQLITE_TIMEOUT", 60),
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     })
+    # An import writes all its rows in one transaction, holding the write lock throughout:
+    # on SQLite it takes at most 5,000 rows (about 35 s measured on a saturated 2-core
+    # machine, a few seconds on an idle one), so it commits well within the other writers'
+    # wait. PostgreSQL keeps the import's own default (20,000 rows; core/xlsx.py).
+    SEONGGWA_IMPORT_MAX_ROWS = _int("SEONGGWA_IMPORT_MAX_ROWS", 5000)
+elif os.environ.get("SEONGGWA_IMPORT_MAX_ROWS", "").strip():
+    SEONGGWA_IMPORT_MAX_ROWS = _int("SEONGGWA_IMPORT_MAX_ROWS", 0)
+if os.environ.get("SEONGGWA_IMPORT_MAX_UNCOMPRESSED_BYTES", "").strip():
+    SEONGGWA_IMPORT_MAX_UNCOMPRESSED_BYTES = _int("SEONGGWA_IMPORT_MAX_UNCOMPRESSED_BYTES", 0)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

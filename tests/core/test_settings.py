@@ -234,6 +234,19 @@ def test_sqlite_file_uses_wal_and_a_second_writer_waits_instead_of_failing(tmp_p
     assert out["rows"] == [[1], [2]]  # and saw its row
 
 
+def test_imports_on_sqlite_are_capped_so_they_commit_within_the_writers_wait(tmp_path):
+    sqlite = {"SEONGGWA_DEBUG": "1", "SEONGGWA_VAR_DIR": str(tmp_path)}
+    done = _settings_in_subprocess(sqlite, "s.SEONGGWA_IMPORT_MAX_ROWS, "
+                                           "s.DATABASES['default']['OPTIONS']['timeout']")
+    assert done.stdout.strip() == "5000 60", done.stderr
+    postgres = {**sqlite, "DATABASE_URL": "postgres://u@127.0.0.1:5432/seonggwa"}
+    done = _settings_in_subprocess(postgres, "hasattr(s, 'SEONGGWA_IMPORT_MAX_ROWS')")
+    assert done.stdout.strip() == "False", done.stderr  # the import's own default
+    done = _settings_in_subprocess({**postgres, "SEONGGWA_IMPORT_MAX_ROWS": "50000"},
+                                   "s.SEONGGWA_IMPORT_MAX_ROWS")
+    assert done.stdout.strip() == "50000", done.stderr
+
+
 def test_without_immediate_transactions_the_same_writes_fail_database_is_locked(tmp_path):
     """Why the setting exists: the default (deferred) mode fails the second writer."""
     unset = ("import seonggwa.settings as s\n"
