@@ -55,7 +55,7 @@ def test_a_finalised_result_is_never_silently_changed(result, officer):
     workflow.finalise_result(result, officer)
     with pytest.raises(WorkflowError, match="확정"):
         workflow.record_result(service=result.service, round=result.round, score="90")
-    with pytest.raises(WorkflowError, match="결과 정정"):
+    with pytest.raises(WorkflowError, match="정정·이력.*정정 사유"):
         workflow.update_result(result, score="90")
     result.refresh_from_db()
     assert result.score == Decimal("74.99")

@@ -177,13 +177,13 @@ def _refuse_existing(round_: Round, subjects: Sequence[Subject]) -> None:
     if existing.is_locked:
         raise WorkflowError(
             _("'%(service)s'의 %(round)s 결과는 이미 %(status)s되었습니다 "
-              "(%(score)s점). 두 번째 결과는 받지 않습니다; 정정은 사유와 함께 "
-              "결과 정정으로 하십시오.")
+              "(%(score)s점). 두 번째 결과는 받지 않습니다. 점수를 바꾸려면 사무 화면의 "
+              "평가 결과 표에서 '정정·이력'을 눌러 정정 사유와 함께 정정하십시오.")
             % {"service": existing.subject, "round": round_, "score": existing.score,
                "status": existing.get_status_display()})
     raise WorkflowError(
         _("'%(service)s'의 %(round)s 결과가 이미 있습니다 (%(score)s점, 작성 중). "
-          "결과 수정으로 고치십시오.")
+          "사무 화면의 평가 결과 표에서 '수정·이력'을 눌러 고치십시오.")
         % {"service": existing.subject, "round": round_, "score": existing.score})
 
 
@@ -252,8 +252,8 @@ def update_result(result: Result, *, score=None, remark: str | None = None, acto
     result = _locked_result(result)
     if result.is_locked:
         raise WorkflowError(
-            _("'%(service)s' 결과는 %(status)s되어 수정할 수 없습니다. 정정은 사유와 함께 "
-              "결과 정정으로 하십시오.")
+            _("'%(service)s' 결과는 %(status)s되어 수정할 수 없습니다. 사무 화면의 평가 "
+              "결과 표에서 '정정·이력'을 눌러 정정 사유와 함께 정정하십시오.")
             % {"service": result.service_name or result.subject,
                "status": result.get_status_display()})
     if score is None:
