@@ -53,7 +53,7 @@ def url_of(host: str, port: int) -> str:
     return f"http://[{shown}]:{port}/" if ":" in shown else f"http://{shown}:{port}/"
 
 
-def check_port(host: str, port: int) -> None:
+def check_port(host: str, port: int, target: str = "run") -> None:
     """Raise :class:`ServeError` unless a server could listen on ``host:port`` now."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
@@ -70,7 +70,7 @@ def check_port(host: str, port: int) -> None:
                 raise ServeError(
                     f"port {port} on {host} is already in use (is another server running?); "
                     f"stop it or choose another port: --port {port + 1} "
-                    f"(make run PORT={port + 1})") from None
+                    f"(make {target} PORT={port + 1})") from None
             if exc.errno == errno.EACCES:
                 raise ServeError(f"no permission to listen on port {port} (ports below 1024 "
                                  "need privileges; use a port such as 8000 behind a proxy)") from None
@@ -183,7 +183,7 @@ def serve_config(host: str | None = None, port: int | None = None, workers: int 
 
 def serve(config: ServeConfig, *, migrate: bool = True, load: bool = False) -> None:
     """Prepare the store and the static files, then run gunicorn in this process."""
-    check_port(config.host, config.port)
+    check_port(config.host, config.port, "serve")
     _setup()
     from django.conf import settings
     from django.core.management import call_command
@@ -199,7 +199,7 @@ def serve(config: ServeConfig, *, migrate: bool = True, load: bool = False) -> N
     call_command("collectstatic", interactive=False, verbosity=0)
     _disable_demo_users()
     connections.close_all()  # never share a connection with the forked workers
-    check_port(config.host, config.port)
+    check_port(config.host, config.port, "serve")
     print(f"seonggwa: serving on {url_of(config.host, config.port)} with gunicorn "
           f"({config.workers} workers × {config.threads} threads, timeout {config.timeout}s)",
           flush=True)

@@ -104,6 +104,7 @@ def test_run_and_serve_report_a_taken_port_before_serving_and_exit_non_zero(tmp_
                               text=True, timeout=120)
     assert done.returncode == 2
     assert f"port {port} on 127.0.0.1 is already in use" in done.stderr
+    assert f"make {command} PORT={port + 1}" in done.stderr
     assert "serving on" not in done.stdout + done.stderr
     assert "Traceback" not in done.stderr
 
