@@ -137,6 +137,9 @@ class AddressTests(TestCase):
             for part in ("a%2Fb", "a%00b", "a%20b", "a%09b", "%E2%80%8B", long, "..", "%2E"):
                 self.assert_404(f"{prefix}{part}/")
         self.assert_404(f"/office/services/{long}/record/")
+        self.assert_404("/office/services/svc-0002/registry/no-such-kind/new/")
+        self.assert_404("/office/services/svc-0002/registry/con%20tract/new/")
+        self.assert_200("/office/services/svc-0002/registry/contract/new/")
         self.assert_200("/services/svc-0002/")
 
     def test_years_out_of_range_are_404(self):
