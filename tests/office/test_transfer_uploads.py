@@ -79,3 +79,29 @@ def test_a_nul_character_in_an_upload_is_a_row_error_on_the_page(officer_client)
     response = upload(officer_client, reverse("office:transfer"), data, year=2024)
     assert response.status_code == 400
     assert "NUL" in response.content.decode()
+
+
+def test_reimporting_the_year_export_through_the_page_reports_it_unchanged(officer_client):
+    from evaluations.factories import draft_round, service
+
+    from seonggwa.evaluations.domain import workflow
+
+    svc = service("svc-p1", "페이지 사무")
+    workflow.record_result(service=svc, round=draft_round(2024), score="80", seq=1,
+                           contractor_name="갑기관")
+    exported = officer_client.get(reverse("office:xlsx_export", args=[2024]))
+    data = b"".join(exported.streaming_content) if exported.streaming else exported.content
+    response = upload(officer_client, reverse("office:transfer"), data, year=2024)
+    assert response.status_code == 302
+    page = officer_client.get(response.url).content.decode()
+    assert "새 결과 0건" in page and "정정 0건" in page and "그대로 1건" in page
+    assert Result.objects.count() == 1
+
+
+def test_the_open_data_workbook_is_refused_on_the_page_with_the_file_to_use(officer_client):
+    open_data = officer_client.get("/open-data/results.xlsx")
+    data = b"".join(open_data.streaming_content) if open_data.streaming else open_data.content
+    response = upload(officer_client, reverse("office:transfer"), data, year=2024)
+    assert response.status_code == 400
+    text = response.content.decode()
+    assert "공공데이터" in text and "seonggwa-results-" in text and "Traceback" not in text

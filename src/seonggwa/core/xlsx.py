@@ -32,6 +32,7 @@ tool) uses the writing half. The reading half translates its messages with Djang
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import math
 import re
@@ -358,6 +359,11 @@ def read_header(rows) -> list[str]:
 def cell_problem(value) -> str | None:
     """What makes a raw cell unacceptable whatever its column (a NUL character, more
     than :data:`MAX_CELL_CHARS` characters, a number that is not finite), or ``None``."""
+    if isinstance(value, str):
+        if "\x00" not in value and len(value) <= MAX_CELL_CHARS:
+            return None
+    elif not isinstance(value, float) or math.isfinite(value):
+        return None
     from django.utils.translation import gettext as _
 
     if isinstance(value, str):
@@ -371,10 +377,28 @@ def cell_problem(value) -> str | None:
     return None
 
 
+@functools.cache
+def _field_validators(model, field_name: str) -> tuple:
+    """The validators of a model field and the portable integer range of its type (SQLite
+    would store what PostgreSQL refuses), computed once per field."""
+    from django.core.validators import MaxValueValidator, MinValueValidator
+    from django.db.backends.base.operations import BaseDatabaseOperations
+
+    field = model._meta.get_field(field_name)
+    extra = []
+    low, high = BaseDatabaseOperations.integer_field_ranges.get(field.get_internal_type(),
+                                                                (None, None))
+    if low is not None:
+        extra.append(MinValueValidator(low))
+    if high is not None:
+        extra.append(MaxValueValidator(high))
+    return tuple(extra) + tuple(field.validators)
+
+
 def field_problems(model, field_name: str, value) -> list[str]:
     """Why ``value`` cannot be stored in ``model.field_name``: the NUL check, the field's
-    ``max_length`` and every validator of the model field (``field.run_validators``:
-    integer ranges of the database, decimal digits, key patterns). Empty values are the
+    ``max_length`` and every validator of the model field (as ``field.run_validators``
+    runs them: integer ranges, decimal digits, key patterns). Empty values are the
     caller's to decide."""
     from django.core.exceptions import ValidationError
 
@@ -383,22 +407,12 @@ def field_problems(model, field_name: str, value) -> list[str]:
     problem = cell_problem(value)
     if problem:
         return [problem]
-    from django.core.validators import MaxValueValidator, MinValueValidator
-    from django.db.backends.base.operations import BaseDatabaseOperations
-
-    field = model._meta.get_field(field_name)
-    validators = []
-    if isinstance(value, int):  # the portable range: SQLite would store what PostgreSQL refuses
-        low, high = BaseDatabaseOperations.integer_field_ranges.get(
-            field.get_internal_type(), (None, None))
-        if low is not None:
-            validators.append(MinValueValidator(low))
-        if high is not None:
-            validators.append(MaxValueValidator(high))
-    try:
-        for validator in validators:
+    messages: list[str] = []
+    for validator in _field_validators(model, field_name):
+        if isinstance(value, str) and validator.__class__.__name__.endswith("ValueValidator"):
+            continue  # a range applies to numbers
+        try:
             validator(value)
-        field.run_validators(value)
-    except ValidationError as exc:
-        return list(exc.messages)
-    return []
+        except ValidationError as exc:
+            messages.extend(m for m in exc.messages if m not in messages)
+    return messages

@@ -310,6 +310,7 @@ def _read_sheet(wb, errors: list[RowError]) -> tuple[list[_Row], list[RowError]]
                                         _("알 수 없는 열입니다.")) for h in unknown]
                             + [RowError(1, h, _("같은 열이 두 번 있습니다.")) for h in doubled])
     rows: list[_Row] = []
+    decidable: dict[int, bool] = {}  # year -> a threshold policy is in force
     for n, values in enumerate(it, start=2):
         if all(_text(v) == "" for v in values):
             continue
@@ -339,7 +340,9 @@ def _read_sheet(wb, errors: list[RowError]) -> tuple[list[_Row], list[RowError]]
                 errors.append(RowError(n, col, message))
         if year is not None and 1 <= year <= 9999 and not any(
                 e.column == "year" for e in errors[before:]):
-            if policies.policy_for_year_or_none(year) is None:  # e.g. 1999: nothing to decide by
+            if year not in decidable:
+                decidable[year] = policies.policy_for_year_or_none(year) is not None
+            if not decidable[year]:  # e.g. 1999: nothing to decide by
                 errors.append(RowError(n, "year",
                                        policies.no_policy_message(dt.date(year, 1, 1))))
         score = None
