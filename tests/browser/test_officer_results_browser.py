@@ -83,8 +83,10 @@ def _overflowing(page) -> list[str]:
 
 
 @pytest.mark.parametrize("width", [1280, 375])
-def test_officer_finalises_publishes_and_corrects(live_server, chromium, round_of_three,
+def test_officer_finalises_publishes_and_corrects(live_server, round_of_three, chromium,
                                                   width):
+    # (the browser is requested after the data, so it is closed before the data's
+    # clean-up ends the live server's database sessions)
     from seonggwa.evaluations.models import Result, Status
 
     rnd, results = round_of_three
@@ -136,3 +138,8 @@ def test_officer_finalises_publishes_and_corrects(live_server, chromium, round_o
         assert _fits(page), _overflowing(page)
     finally:
         context.close()
+        # this test's own queries ran beside Playwright's event loop, on a connection of
+        # their own: close it, so the clean-up below ends only the live server's sessions
+        from django.db import connection
+
+        connection.close()
