@@ -17,8 +17,8 @@ COLUMNS = ("view draft result", "view published result", "change result", "view 
 
 T, F = True, False
 MATRIX = {
-    #                                       draft pub  change round what-if publish correct  correct manage
-    #                                                                              (pub)    (draft) round
+    # columns: view draft, view published, change, view round, what-if, publish,
+    #          correct published, correct draft, manage round
     "anonymous":                                    (F, T, F, F, F, F, F, F, F),
     "no role":                                      (F, T, F, F, F, F, F, F, F),
     "officer":                                      (T, T, T, T, T, T, T, F, T),

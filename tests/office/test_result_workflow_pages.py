@@ -349,3 +349,37 @@ class AssignedSubjectOnlyTests(ResultWorkflowBase):
         self.client.force_login(ev)
         self.assertEqual(self.client.get(self.result_url()).status_code, 404)
         self.assertEqual(self.fire(self.client, "finalise").status_code, 404)
+
+
+class PanelScoredResultTests(ResultWorkflowBase):
+    """A civic-platform result is scored indicator by indicator: no total to type in; it
+    is finalised and published like any other result."""
+
+    def test_no_score_form_but_the_transitions(self):
+        import datetime as dt
+
+        from seonggwa.evaluations.domain import frameworks, inputs
+        from seonggwa.evaluations.domain.subjects import subject_for
+        from seonggwa.evaluations.models import Scheme, SubjectKind
+        from seonggwa.registry.models import Organisation
+
+        rnd = workflow.open_round(
+            2018, None, scheme=Scheme.CIVIC_PLATFORM, start=dt.date(2018, 11, 1),
+            framework_version=frameworks.preset_version("seoul-civic-platform-2018"))
+        platform = subject_for(SubjectKind.PLATFORM, Organisation.objects.create(
+            kind=OrganisationKind.PLATFORM, name="가구 시민협력플랫폼"))
+        inputs.record_ratings(rnd, [inputs.RatingEntry(platform, "Q", 85, "서면평가"),
+                                    *(inputs.RatingEntry(platform, code, 4, f"위원{i}")
+                                      for code in ("G1", "G2") for i in range(5))],
+                              actor_label="test")
+        (result,) = workflow.rescore(rnd, actor_label="test")
+        self.client.force_login(self.officer)
+        html = self.client.get(self.result_url(result)).content.decode()
+        self.assertIn("지표별로 채점합니다", html)
+        self.assertNotIn('name="form"', html)
+        response = self.client.post(self.result_url(result), {
+            "form": "score", "score": "150", "version": self.version(result)}, follow=True)
+        self.assertContains(response, "지표별로 채점합니다")
+        self.assertEqual(self.fire(self.client, "finalise", result).status_code, 302)
+        result.refresh_from_db()
+        self.assertEqual((result.status, result.scale_max), (Status.FINALISED, 200))

@@ -18,6 +18,12 @@ Roles (:class:`seonggwa.accounts.models.Role`):
 - anyone else (anonymous, or signed in without a role): published results and rounds, and
   services with a published result.
 
+Changing results is the officer's: editing a draft and finalising it
+(``evaluations.change_result``), publishing (``evaluations.publish_result``), correcting a
+finalised or published result with a reason (``evaluations.correct_result``, which holds
+only for such results) and finalising or publishing a whole round
+(``evaluations.manage_round``).
+
 Department and contractor users see *their own* services in the office, not every service
 with a published result (those are on the public portal, which does not use this rule).
 """

@@ -130,6 +130,10 @@ def result_detail(request, pk: int):
                                           correct=True)
         elif not user.has_perm("evaluations.change_result", result):
             raise PermissionDenied
+        elif not by_total:
+            messages.error(request, _("이 평가는 지표별로 채점합니다: 점수는 평가 입력을 고친 뒤 "
+                                      "다시 채점해 바꿉니다."))
+            return redirect("office:result", pk=result.pk)
         else:  # a form this result no longer offers (e.g. it was finalised meanwhile)
             messages.error(request, _("이 결과는 지금 %(status)s 상태입니다: 화면을 다시 "
                                       "불러온 뒤 수정하세요.")

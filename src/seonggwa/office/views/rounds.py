@@ -142,11 +142,13 @@ def round_transition(request, pk: int, name: str):
     transition = lifecycle.ROUND.transition(name)
     count = _affected(rnd, name)
     problem = None
+    status = 200
     if request.method == "POST":
         confirmed = request.POST.get("count", "")
         try:
             with concurrency.guarded(concurrency.posted(request.POST), rnd) as fresh:
                 if confirmed != str(count):
+                    status = 409
                     problem = _("확인하신 뒤 결과 수가 %(before)s건에서 %(now)s건으로 바뀌었습니다. "
                                 "아래 내용을 다시 확인하세요.") % {"before": confirmed or "–",
                                                            "now": count}
@@ -155,9 +157,9 @@ def round_transition(request, pk: int, name: str):
                             "publish": workflow.publish_round}[name]
                     fire(fresh, request.user)
         except concurrency.StaleEdit as exc:
-            problem = exc.message
+            problem, status = exc.message, 409
         except WorkflowError as exc:
-            problem = " ".join(exc.messages)
+            problem, status = " ".join(exc.messages), 400
         if problem is None:
             messages.success(request, _("%(round)s 평가를 %(action)s했습니다: 결과 %(n)s건.")
                              % {"round": rnd, "action": transition.label, "n": count})
@@ -172,4 +174,4 @@ def round_transition(request, pk: int, name: str):
         "count": count, "refusal": refusal, "problem": problem, "drafts_left": drafts_left,
         "version": concurrency.version_of(rnd),
         "target": lifecycle.ROUND.state_label(transition.target),
-    }, status=200 if problem is None else 409)
+    }, status=status)
