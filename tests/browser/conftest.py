@@ -36,8 +36,13 @@ def page(browser):
 @pytest.fixture
 def seoul(transactional_db, live_server):
     call_command("load_seoul")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _end_live_server_sessions(django_db_setup, django_db_blocker):
     yield
-    end_request_thread_connections()
+    with django_db_blocker.unblock():
+        end_request_thread_connections()
 
 
 @pytest.fixture

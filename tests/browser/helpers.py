@@ -29,7 +29,10 @@ SCREENSHOTS = Path(os.environ.get("SEONGGWA_SCREENSHOTS", "/tmp/seonggwa-screens
 def end_request_thread_connections():
     """The live server answers each request in a thread of its own; a thread that the
     browser's kept-alive download connection still holds keeps its PostgreSQL session, and
-    the test database could not be dropped at the end of the run. End those sessions."""
+    the test database could not be dropped at the end of the run. End those sessions —
+    only once every test is done: Playwright's greenlets give a test's body and its
+    fixtures different Django connections, so ending "the others" after one test would
+    end the connection the next test's body goes on using."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
@@ -89,7 +92,7 @@ def office_pages(user) -> list[tuple[str, str]]:
     from django.urls import reverse
 
     from seonggwa.access.policy import visible_results, visible_rounds, visible_services
-    from seonggwa.evaluations.models import EvaluationYear, Result, Round
+    from seonggwa.evaluations.models import EvaluationYear, Result, Round, Status
 
     pages = [("dashboard", reverse("office:dashboard")),
              ("services", reverse("office:services"))]
@@ -99,9 +102,25 @@ def office_pages(user) -> list[tuple[str, str]]:
     if service is not None:
         pages.append(("service", reverse("office:service", args=[service.key])))
     pages.append(("rounds", reverse("office:rounds")))
-    rnd = visible_rounds(user, Round.objects.all()).order_by("-year__year", "number").first()
+    rounds = visible_rounds(user, Round.objects.all()).order_by("-year__year", "-number")
+    rnd = rounds.first()
     if rnd is not None:
         pages.append(("round", reverse("office:round", args=[rnd.pk])))
+    published_round = rounds.filter(status=Status.PUBLISHED).first()
+    if published_round not in (None, rnd):
+        pages.append(("round-published", reverse("office:round", args=[published_round.pk])))
+    if user.has_perm("office.manage_evaluations"):
+        # The confirmation pages of a draft round's 확정 (finalise).
+        draft_round = rounds.filter(status=Status.DRAFT).first()
+        if draft_round is not None:
+            pages.append(("round-finalise", reverse("office:round_transition",
+                                                    args=[draft_round.pk, "finalise"])))
+    results = visible_results(user, Result.objects.outsourcing()).order_by(
+        "-round__year__year", "-round__number", "seq")
+    latest, published = results.first(), results.filter(status=Status.PUBLISHED).first()
+    for name, result in (("result", latest), ("result-published", published)):
+        if result is not None and not (name == "result-published" and result == latest):
+            pages.append((name, reverse("office:result", args=[result.pk])))
     if user.has_perm("evaluations.run_what_if"):
         pages += [("what-if", reverse("office:what_if")),
                   ("what-if-75", reverse("office:what_if") + "?threshold=75")]
@@ -132,3 +151,18 @@ def forbidden_office_pages(user) -> list[tuple[str, str]]:
              ("xlsx", reverse("office:transfer")),
              ("registry-xlsx", reverse("office:registry_transfer"))]
     return [(n, p) for n, p in every if p not in own]
+
+
+def add_draft_work(users) -> None:
+    """A draft round (2025) with a draft result of a Seoul service, assigned to the
+    evaluator and the committee demo accounts: the pages then show drafts as well."""
+    from seonggwa.evaluations.domain import workflow
+    from seonggwa.evaluations.models import Assignment, Result
+    from seonggwa.registry.models import Service
+
+    rnd = workflow.open_round(2025, 1, actor_label="test")
+    service = Service.objects.filter(
+        pk__in=Result.objects.published().values("service")).order_by("key").first()
+    workflow.record_result(service=service, round=rnd, score="71.5", actor_label="test")
+    for username in ("evaluator", "committee"):
+        Assignment.objects.create(user=users[username], round=rnd)

@@ -16,6 +16,7 @@ from django.urls import reverse
 from browser.helpers import (
     BROWSER,
     ROLES,
+    add_draft_work,
     forbidden_office_pages,
     new_context,
     office_pages,
@@ -80,6 +81,7 @@ def report(problems: dict) -> str:
 
 @pytest.mark.parametrize("role", ROLES, ids=[r or "citizen" for r in ROLES])
 def test_no_axe_violations_on_any_page(live_server, demo_users, browser, role):
+    add_draft_work(demo_users)
     user = demo_users[role] if role else None
     if user is None:
         pages = portal_pages() + [("login", reverse("accounts:login"))]

@@ -12,6 +12,7 @@ from browser.helpers import (
     BROWSER,
     ROLES,
     SCREENSHOTS,
+    add_draft_work,
     new_context,
     office_pages,
     portal_pages,
@@ -92,6 +93,7 @@ def check_pages(browser, live_server, user, pages, *, language, width):
 
 @pytest.mark.parametrize("role", ROLES, ids=[r or "citizen" for r in ROLES])
 def test_pages_fit_desktop_and_phone_in_both_languages(live_server, demo_users, browser, role):
+    add_draft_work(demo_users)
     user = demo_users[role] if role else None
     pages = office_pages(user) if user else portal_pages()
     if role in ("officer", None):
