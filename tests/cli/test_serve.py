@@ -25,8 +25,7 @@ REPO = Path(__file__).resolve().parents[2]
 
 def _env(var_dir: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("SEONGGWA_", "DATABASE_URL", "DJANGO_SETTINGS_MODULE",
-                                "WEB_CONCURRENCY"))}
+           if not k.startswith(("SEONGGWA_", "DATABASE_URL", "DJANGO_", "WEB_CONCURRENCY"))}
     env.update({"SEONGGWA_VAR_DIR": str(var_dir), **extra})
     return env
 

@@ -72,7 +72,10 @@ PRODUCTION_ENV = {
 
 
 def _clean_env(overrides: dict[str, str]) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SEONGGWA_", "DATABASE_URL"))}
+    """This environment without the project's and Django's variables (the browser tests
+    set DJANGO_ALLOW_ASYNC_UNSAFE in this process, which check --deploy rightly refuses)."""
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("SEONGGWA_", "DATABASE_URL", "DJANGO_"))}
     env.update(overrides)
     return env
 
