@@ -16,6 +16,7 @@ from django.urls import reverse
 from browser.helpers import (
     BROWSER,
     ROLES,
+    SCREENSHOTS,
     add_draft_work,
     forbidden_office_pages,
     new_context,
@@ -73,6 +74,12 @@ def audit_pages(browser, live_server, user, pages, *, language, status=200) -> d
     finally:
         context.close()
     return problems
+
+
+def shoot(page, name: str) -> None:
+    folder = SCREENSHOTS / "errors"
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
 
 
 def report(problems: dict) -> str:
@@ -141,6 +148,7 @@ def test_error_pages_have_no_axe_violations_and_lead_on(live_server, demo_users,
         assert response.status == 404
         assert page.locator("main a[href='/']").count() == 1
         problems[f"404 {language}"] = audit(page, axe)
+        shoot(page, f"error-404-{language}")
 
         # 403 for a failed CSRF check: the form's token no longer matches the cookie.
         page.goto(live_server.url + reverse("portal:home"))
@@ -151,6 +159,7 @@ def test_error_pages_have_no_axe_violations_and_lead_on(live_server, demo_users,
         assert page.locator("h1").inner_text() in ("요청을 확인할 수 없습니다",
                                                    "The request could not be verified")
         problems[f"403 csrf {language}"] = audit(page, axe)
+        shoot(page, f"error-403-csrf-{language}")
 
         # 500: the page Django's handler renders, shown from this site's address.
         from django.test import RequestFactory
@@ -164,6 +173,7 @@ def test_error_pages_have_no_axe_violations_and_lead_on(live_server, demo_users,
         assert page.locator("main a[href='/']").count() == 1
         assert page.evaluate("getComputedStyle(document.body).margin") == "0px"  # site.css
         problems[f"500 {language}"] = audit(page, axe)
+        shoot(page, f"error-500-{language}")
         context.close()
 
     context = new_context(browser, live_server, demo_users["dept"])
@@ -172,6 +182,7 @@ def test_error_pages_have_no_axe_violations_and_lead_on(live_server, demo_users,
     assert response.status == 403
     assert page.locator("main a[href='/office/']").count() == 1
     problems["403 dept"] = audit(page, axe)
+    shoot(page, "error-403-dept-ko")
     context.close()
     problems = {k: v for k, v in problems.items() if v}
     assert not problems, report(problems)
