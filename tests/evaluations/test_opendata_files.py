@@ -7,9 +7,9 @@ import csv
 import io
 
 import pytest
-from evaluations.factories import draft_round, legacy_result, service
 from openpyxl import load_workbook
 
+from evaluations.factories import draft_round, legacy_result, service
 from seonggwa.core.xlsx import csv_text_value
 from seonggwa.evaluations.interfaces.opendata import COLUMNS, to_csv, to_xlsx
 
