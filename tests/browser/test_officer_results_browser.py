@@ -52,13 +52,9 @@ def round_of_three(transactional_db, live_server, django_user_model):
     officer = django_user_model.objects.create_user("officer", password="pw-officer-1",
                                                     first_name="김주무")
     Profile.objects.create(user=officer, role=Role.OFFICER)
+    # The live server's request threads keep PostgreSQL sessions open; conftest ends them
+    # once, after the last browser test (ending them here would cut the next test's own).
     yield rnd, results
-    from django.db import connection
-
-    if connection.vendor == "postgresql":  # live-server threads keep sessions open
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                           "WHERE datname = current_database() AND pid <> pg_backend_pid()")
 
 
 def _shot(page, name: str, width: int) -> Path:
