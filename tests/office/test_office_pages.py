@@ -114,6 +114,15 @@ class ServiceListTests(SeoulOfficeTestCase):
         html = self.get(q="홍릉")
         self.assertEqual(rows_of(html, "services"), [self.service_a.name])
 
+    def test_text_and_contractor_search_ignore_spacing(self):
+        """Officers find a service however its name is spaced, as citizens do."""
+        name = self.service_b.name
+        spaced = " ".join(name.replace(" ", ""))  # every character apart
+        self.assertIn(name, rows_of(self.get(q=spaced), "services"))
+        self.assertIn(name, rows_of(self.get(q=name.replace(" ", "")), "services"))
+        contractor = Result.objects.filter(service=self.service_b).first().contractor_name
+        self.assertIn(name, rows_of(self.get(contractor=" ".join(contractor)), "services"))
+
     def test_score_range_and_decision(self):
         html = self.get(year=2018, score_min="85", score_max="90")
         expected = Result.objects.filter(round__year__year=2018, score__gte=85,

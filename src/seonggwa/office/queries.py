@@ -9,9 +9,10 @@ results themselves are fetched for the 50 rows of the page only.
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 
 from seonggwa.core.listing import Sorter
+from seonggwa.core.search import matching, search, search_key
 from seonggwa.evaluations.models import Result
 from seonggwa.registry.models import ContractPeriod
 
@@ -59,20 +60,18 @@ def service_list(services, results, *, year=None, department=None, contractor=""
         qs = qs.filter(Exists(shown))
     if department is not None:
         qs = qs.filter(department=department)
-    contractor = (contractor or "").strip()
-    if contractor:
+    # Searches ignore spacing, as on the public pages ("서울시 청소년" = "서울시청소년").
+    if search_key(contractor):
         qs = qs.filter(
-            Exists(results.filter(service=OuterRef("pk"), contractor_name__icontains=contractor))
-            | Exists(ContractPeriod.objects.filter(
-                service=OuterRef("pk"), contractors__name__icontains=contractor))
+            Exists(search(results.filter(service=OuterRef("pk")), contractor,
+                          ("contractor_name",)))
+            | Exists(search(ContractPeriod.objects.filter(service=OuterRef("pk")),
+                            contractor, ("contractors__name",)))
         )
-    q = (q or "").strip()
-    if q:
-        qs = qs.filter(
-            Q(name__icontains=q) | Q(department__name__icontains=q)
-            | Exists(results.filter(service=OuterRef("pk"))
-                     .filter(Q(service_name__icontains=q) | Q(contractor_name__icontains=q)))
-        )
+    if search_key(q):
+        qs, match = matching(qs, q, ("name", "department__name"))
+        qs = qs.filter(match | Exists(search(results.filter(service=OuterRef("pk")), q,
+                                             ("service_name", "contractor_name"))))
     if score_min is not None:
         qs = qs.filter(shown_score__gte=score_min)
     if score_max is not None:

@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
-from django.db.models import F, Q, TextField, Value
-from django.db.models.functions import Replace
-
 from seonggwa.core.listing import Sorter
+from seonggwa.core.search import search
 from seonggwa.evaluations.models import Narrative, Result, Status
 from seonggwa.registry.models import Organisation
 
@@ -33,31 +29,6 @@ def published_results():
 def published_narratives():
     return (Narrative.objects.filter(round__status=Status.PUBLISHED)
             .select_related("service", "round", "round__year"))
-
-
-def search_key(text: str) -> str:
-    """What a search compares: the text without any whitespace ("서울시 청소년" and
-    "서울시청소년" are the same search)."""
-    return re.sub(r"\s+", "", text or "")
-
-
-def _unspaced(field: str):
-    """``field`` without spaces, in the database (``REPLACE``; SQLite and PostgreSQL)."""
-    return Replace(F(field), Value(" "), Value(""), output_field=TextField())
-
-
-def search(queryset, q: str, fields: tuple[str, ...]):
-    """Rows where any of ``fields`` contains ``q``, ignoring spacing on both sides and
-    case."""
-    key = search_key(q)
-    if not key:
-        return queryset
-    names = {f: f"_q_{i}" for i, f in enumerate(fields)}
-    queryset = queryset.annotate(**{alias: _unspaced(f) for f, alias in names.items()})
-    match = Q()
-    for alias in names.values():
-        match |= Q(**{f"{alias}__icontains": key})
-    return queryset.filter(match)
 
 
 RESULT_SEARCH_FIELDS = ("service_name", "service__name", "contractor_name",
