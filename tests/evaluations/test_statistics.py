@@ -5,7 +5,10 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 from django.utils import translation
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from evaluations.factories import contract, draft_round, legacy_result, service
 from seonggwa.evaluations.domain import decisions as policy
@@ -162,3 +165,61 @@ def test_published_figures_keep_the_precision_they_were_printed_with(seoul):
     assert f"({s2023.below_share_display})" in printed[(2023, 2)].below_threshold_share.text
     # recomputed figures: two decimals, the stated rounding
     assert statistics.year_statistics(2019).change_vs_previous_display == "+0.03"
+
+
+# --- figures aggregated by the database equal a plain recomputation (issue 8) ----------
+
+
+def _recomputed_from_rows(year, number=None):
+    """Year (or round) figures the plain way: every row read into Python."""
+    rows = Result.objects.outsourcing().filter(round__year__year=year)
+    if number is not None:
+        rows = rows.filter(round__number=number)
+    rows = list(rows.values_list("score", "status"))
+    scores = [s for s, _ in rows]
+    rnd = Round.objects.filter(year__year=year, number=number).first()
+    found = (policy.policy_for_round_or_none(rnd) if number is not None and rnd
+             else policy.policy_for_year_or_none(year))
+    below = sum(1 for s in scores if s < found.threshold)
+    return {"evaluated": len(scores), "average": sum(scores, Decimal(0)) / len(scores),
+            "below_count": below, "below_share": Decimal(below * 100) / len(scores),
+            "unpublished": sum(1 for _, st in rows if st != "published"),
+            "drafts": sum(1 for _, st in rows if st == "draft")}
+
+
+@settings(max_examples=8, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from([(2024, 1), (2024, 2), (2025, 1)]),
+                          st.integers(min_value=0, max_value=10000),
+                          st.sampled_from(["draft", "published"])),
+                min_size=1, max_size=25))
+def test_database_figures_equal_a_recomputation_from_rows(db, rows):
+    """Counts, exact averages (sum over count, rounded half up only at display),
+    threshold counts, draft counts and the score histogram match the rows, on every
+    database."""
+    with transaction.atomic():  # each example on an empty registry
+        for i, ((year, number), cents, status) in enumerate(rows):
+            score = Decimal(cents).scaleb(-2)
+            legacy_result(service(f"gen-{i}"), draft_round(year, number), str(score),
+                          status=status)
+        by_period = {(s.year, s.round): s for s in statistics.all_statistics()}
+        periods = {(y, n) for (y, n), _, _ in rows} | {(y, None) for (y, _), _, _ in rows}
+        for year, number in periods:
+            got = by_period[(year, number)]
+            want = _recomputed_from_rows(year, number)
+            assert (got.evaluated, got.average, got.below_count, got.below_share,
+                    got.unpublished_count, got.draft_count) == (
+                want["evaluated"], want["average"], want["below_count"], want["below_share"],
+                want["unpublished"], want["drafts"])
+            if number is None:
+                dist = statistics.score_distribution(year)
+                scores = [float(s) for s in Result.objects.filter(
+                    round__year__year=year).values_list("score", flat=True)]
+                assert dist["counts"] == [
+                    sum(1 for s in scores if lo <= s < hi or (hi == 100 and s == 100))
+                    for lo, hi in zip(dist["edges"][:-1], dist["edges"][1:], strict=True)]
+                assert dist["n"] == len(scores)
+        pooled = statistics.multi_year_average(2024, 2025)
+        every = list(Result.objects.values_list("score", flat=True))
+        assert pooled == sum(every, Decimal(0)) / len(every)
+        transaction.set_rollback(True)

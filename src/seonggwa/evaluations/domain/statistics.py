@@ -34,12 +34,22 @@ The documents do not say which one "전체('15~'21년간 79.53점)" is; both are
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 import numpy as np
-from django.db.models import QuerySet
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    Q,
+    QuerySet,
+    Sum,
+)
+from django.db.models.functions import Cast
+from django.db.models.functions import Round as DbRound
 from django.utils.translation import gettext_lazy
 
 from seonggwa.core.formatting import (
@@ -150,32 +160,51 @@ def _mean(values: list[Decimal]) -> Decimal | None:
     return sum(values, Decimal(0)) / Decimal(len(values))
 
 
+class _Figures:
+    """Counts and the exact sum of the scores of a year or a round (from the database)."""
+
+    __slots__ = ("n", "cents", "unpublished", "drafts", "below")
+
+    def __init__(self):
+        self.n = 0
+        self.cents = 0  # the exact sum of the scores, in hundredths of a point
+        self.unpublished = 0
+        self.drafts = 0
+        self.below: dict[Decimal, int] = {}
+
+    def add(self, row: dict, thresholds: dict[Decimal, str]) -> None:
+        self.n += row["n"]
+        self.cents += int(row["cents"] or 0)
+        self.unpublished += row["unpublished"]
+        self.drafts += row["drafts"]
+        for t, alias in thresholds.items():
+            self.below[t] = self.below.get(t, 0) + row[alias]
+
+    @property
+    def total(self) -> Decimal:
+        return Decimal(self.cents).scaleb(-2)
+
+
+def _cents():
+    """A score in hundredths of a point, as an integer: summed exactly on every database
+    (scores have two decimals; SQLite keeps them as floating point)."""
+    return Cast(DbRound(ExpressionWrapper(F("score") * 100, output_field=DecimalField(
+        max_digits=12, decimal_places=0))), BigIntegerField())
+
+
 class StatisticsData:
     """Everything the statistics of every year and round need, read once.
 
-    Six queries whatever the registry size: the scores of ``results`` as plain tuples
-    (year, round number, score), the years and the rounds with their institutions, and
-    the published summaries. Every figure is then computed in Python from these rows,
-    so a dashboard showing all years and rounds costs the same as one year.
-    Build one with :func:`statistics_data` and pass it as ``data=`` to the functions
-    below; they build their own when none is given.
+    Six queries whatever the registry size: one aggregate of ``results`` per year and
+    round (count, exact sum, rows below each threshold in use, unpublished and draft
+    counts, computed by the database), the years and the rounds with their institutions,
+    and the published summaries. Averages are the exact sum over the count (``Decimal``),
+    so a dashboard showing all years and rounds costs the same whatever the registry's
+    size. Build one with :func:`statistics_data` and pass it as ``data=`` to the
+    functions below; they build their own when none is given.
     """
 
     def __init__(self, results: QuerySet | None = None):
-        self.by_year: dict[int, list[Decimal]] = defaultdict(list)
-        self.by_round: dict[tuple[int, int | None], list[Decimal]] = defaultdict(list)
-        # (unpublished, draft) row counts per year and per round
-        self.unpublished: dict[object, list[int]] = defaultdict(lambda: [0, 0])
-        for year, number, score, status in _base(results).values_list(
-                "round__year__year", "round__number", "score", "status").order_by():
-            self.by_year[year].append(score)
-            self.by_round[(year, number)].append(score)
-            if status != Status.PUBLISHED:
-                for key in (year, (year, number)):
-                    counts = self.unpublished[key]
-                    counts[0] += 1
-                    counts[1] += status == Status.DRAFT
-        self.years_with_rows = sorted(self.by_year)
         self.years = {ey.year: ey for ey in
                       EvaluationYear.objects.prefetch_related("institutions")}
         self.rounds: dict[tuple[int, int | None], Round] = {}
@@ -183,6 +212,25 @@ class StatisticsData:
                     .prefetch_related("institutions")
                     .order_by("year__year", "number", "pk")):
             self.rounds.setdefault((rnd.year.year, rnd.number), rnd)
+        # the thresholds figures are counted against: every policy's, every round's
+        wanted = {p.threshold for p in policies.policies()}
+        wanted |= {p.threshold for p in map(policies.policy_for_round_or_none,
+                                            self.rounds.values()) if p is not None}
+        self.thresholds = {t: f"below_{i}" for i, t in
+                           enumerate(sorted(t for t in wanted if t is not None))}
+        counts = {alias: Count("pk", filter=Q(score__lt=t))
+                  for t, alias in self.thresholds.items()}
+        rows = (_base(results).order_by().values("round__year__year", "round__number")
+                .annotate(n=Count("pk"), cents=Sum(_cents()),
+                          unpublished=Count("pk", filter=~Q(status=Status.PUBLISHED)),
+                          drafts=Count("pk", filter=Q(status=Status.DRAFT)), **counts))
+        self.by_year: dict[int, _Figures] = {}
+        self.by_round: dict[tuple[int, int | None], _Figures] = {}
+        for row in rows:
+            year, number = row["round__year__year"], row["round__number"]
+            self.by_year.setdefault(year, _Figures()).add(row, self.thresholds)
+            self.by_round.setdefault((year, number), _Figures()).add(row, self.thresholds)
+        self.years_with_rows = sorted(self.by_year)
         # oldest first, a year's own summary (round null) before its rounds' (the same
         # order on every database: NULLs sort differently in SQLite and PostgreSQL)
         self.summary_list = sorted(
@@ -196,16 +244,23 @@ class StatisticsData:
         for s in self.summary_list:
             if s.round_id is not None:
                 self.summaries.setdefault((s.year.year, s.round.number), s)
-        self._sums = {y: sum(v, Decimal(0)) for y, v in self.by_year.items()}
 
-    def scores(self, year: int, round_number: int | None = None) -> list[Decimal]:
+    def figures(self, year: int, round_number: int | None = None) -> _Figures | None:
+        """Counts and exact sum of a year or a round, ``None`` without rows."""
         if round_number is None:
-            return self.by_year.get(year, [])
-        return self.by_round.get((year, round_number), [])
+            return self.by_year.get(year)
+        return self.by_round.get((year, round_number))
+
+    def below(self, figures: _Figures, threshold: Decimal) -> int:
+        """Rows of ``figures`` strictly below ``threshold`` (counted for every policy's
+        and every round's threshold)."""
+        if threshold not in figures.below:
+            raise KeyError(f"threshold {threshold} was not counted")
+        return figures.below[threshold]
 
     def year_mean(self, year: int) -> Decimal | None:
-        n = len(self.by_year.get(year, ()))
-        return self._sums[year] / Decimal(n) if n else None
+        f = self.by_year.get(year)
+        return f.total / Decimal(f.n) if f is not None and f.n else None
 
     def institutions(self, year: int, round_number: int | None) -> tuple[str, ...]:
         names: list[str] = []
@@ -222,9 +277,8 @@ class StatisticsData:
     def unpublished_counts(self, year: int, round_number: int | None = None
                            ) -> tuple[int, int]:
         """(rows not yet published, of which drafts) of a year or a round."""
-        key = year if round_number is None else (year, round_number)
-        found = self.unpublished.get(key)
-        return (found[0], found[1]) if found else (0, 0)
+        found = self.figures(year, round_number)
+        return (found.unpublished, found.drafts) if found is not None else (0, 0)
 
     def covered_years(self, first: int, last: int) -> list[int]:
         return [y for y in self.years_with_rows if first <= y <= last]
@@ -233,10 +287,10 @@ class StatisticsData:
                            ) -> Decimal | None:
         years = self.covered_years(first, last)
         if method == "pooled":
-            n = sum(len(self.by_year[y]) for y in years)
+            n = sum(self.by_year[y].n for y in years)
             if not n:
                 return None
-            return sum((self._sums[y] for y in years), Decimal(0)) / Decimal(n)
+            return sum((self.by_year[y].total for y in years), Decimal(0)) / Decimal(n)
         if method == "mean_of_years":
             return _mean([self.year_mean(y) for y in years])
         raise ValueError(f"unknown multi-year method {method!r}")
@@ -319,7 +373,7 @@ def period_statistics(year: int, round_number: int | None = None, *,
     error.
     """
     data = data or StatisticsData(results)
-    scores = data.scores(year, round_number)
+    figures = data.figures(year, round_number)
     published = data.summaries.get((year, round_number))
     rnd = data.rounds.get((year, round_number)) if round_number is not None else None
     policy = (policies.policy_for_round_or_none(rnd) if rnd is not None
@@ -327,10 +381,10 @@ def period_statistics(year: int, round_number: int | None = None, *,
     notes: tuple[str, ...] = () if policy is not None else (str(NO_POLICY_NOTE),)
     threshold = policy.threshold if policy is not None else None
     policy_id = policy.id if policy is not None else ""
-    if scores:
-        average = _mean(scores)
-        below = (sum(1 for s in scores if s < threshold) if threshold is not None
-                 else None)
+    if figures is not None and figures.n:
+        n = figures.n
+        average = figures.total / Decimal(n)
+        below = data.below(figures, threshold) if threshold is not None else None
         prev_year, prev_avg = data.previous(year)
         unpublished, drafts = data.unpublished_counts(year, round_number)
         my_label, my_avg, my_years, my_missing = "", None, (), ()
@@ -350,11 +404,11 @@ def period_statistics(year: int, round_number: int | None = None, *,
             ey = data.years.get(year)
             total = ey.subjects_total if ey is not None else None
         return PeriodStatistics(
-            year=year, round=round_number, source=RECOMPUTED, evaluated=len(scores),
+            year=year, round=round_number, source=RECOMPUTED, evaluated=n,
             subjects_total=total, institutions=data.institutions(year, round_number),
             average=average, threshold=threshold, policy_id=policy_id,
             below_count=below,
-            below_share=(Decimal(below * 100) / Decimal(len(scores)) if below is not None
+            below_share=(Decimal(below * 100) / Decimal(n) if below is not None
                          else None),
             previous_year=prev_year, previous_average=prev_avg,
             change_vs_previous=(average - prev_avg) if prev_avg is not None else None,
@@ -490,10 +544,14 @@ def score_distribution(year: int | None = None, *, results: QuerySet | None = No
     qs = _base(results)
     if year is not None:
         qs = qs.filter(round__year__year=year)
-    scores = np.array([float(s) for s in qs.values_list("score", flat=True)], dtype=float)
     edges = np.arange(0, 100 + bin_width, bin_width, dtype=float)
-    counts, _ = np.histogram(scores, bins=edges)
+    # counted by the database: one row whatever the registry's size
+    bins = {f"bin_{i}": Count("pk", filter=Q(score__gte=Decimal(repr(float(lo))),
+                                             **{"score__lte" if i == len(edges) - 2
+                                                else "score__lt": Decimal(repr(float(hi)))}))
+            for i, (lo, hi) in enumerate(zip(edges[:-1], edges[1:], strict=True))}
+    found = qs.order_by().aggregate(n=Count("pk"), **bins)
     policy = policies.policy_for_year_or_none(year) if year else None
     threshold = policy.threshold if policy is not None else None
-    return {"edges": edges.tolist(), "counts": counts.tolist(), "threshold": threshold,
-            "n": int(scores.size)}
+    return {"edges": edges.tolist(), "counts": [found[f"bin_{i}"] for i in range(len(bins))],
+            "threshold": threshold, "n": found["n"]}
