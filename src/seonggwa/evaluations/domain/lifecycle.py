@@ -13,7 +13,7 @@ Submissions, appeals and plan approvals declare their machines the same way.
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from seonggwa.core.statemachine import StateMachine, Transition
 from seonggwa.evaluations.models import Status
@@ -35,9 +35,9 @@ RESULT = StateMachine(
     name="result", field="status", states=STATES, snapshot=_result_snapshot,
     transitions=(
         Transition("finalise", (Status.DRAFT,), Status.FINALISED, "result.finalise",
-                   label=gettext_lazy("확정")),
+                   label=pgettext_lazy("action", "확정")),
         Transition("publish", (Status.FINALISED,), Status.PUBLISHED, "result.publish",
-                   label=gettext_lazy("공개")),
+                   label=pgettext_lazy("action", "공개")),
     ),
 )
 
@@ -45,8 +45,8 @@ ROUND = StateMachine(
     name="round", field="status", states=STATES,
     transitions=(
         Transition("finalise", (Status.DRAFT,), Status.FINALISED, "round.finalise",
-                   label=gettext_lazy("확정"), guards=(_round_has_version,), waits_for="end"),
+                   label=pgettext_lazy("action", "확정"), guards=(_round_has_version,), waits_for="end"),
         Transition("publish", (Status.FINALISED,), Status.PUBLISHED, "round.publish",
-                   label=gettext_lazy("공개")),
+                   label=pgettext_lazy("action", "공개")),
     ),
 )
