@@ -271,6 +271,36 @@ if DEBUG:
     CONTENT_SECURITY_POLICY_REPORT_ONLY = CONTENT_SECURITY_POLICY
     CONTENT_SECURITY_POLICY = None
 
+# --- Cache: public pages and open-data files, per published data version ------------------
+# SEONGGWA_CACHE_URL=redis://host:6379/0 → Redis (shared by every app server); otherwise the
+# database cache table (created by migrate, shared by every server on the same database)
+# with debug off, and local memory with debug on. The portal keys pages by the published
+# data version, which lives in the database (seonggwa.portal.cache): a publish on any
+# server is seen by all on their next request. SEONGGWA_PUBLIC_CACHE=0 turns the portal's
+# page and open-data file caching off (the test suite's default; its cache tests turn it on).
+_CACHE_URL = os.environ.get("SEONGGWA_CACHE_URL", "").strip()
+if _CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    try:
+        import redis  # noqa: F401  (Django's RedisCache needs the client; not a default)
+    except ImportError:
+        raise ImproperlyConfigured(
+            "SEONGGWA_CACHE_URL names Redis: install its client (pip install redis)."
+        ) from None
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+                          "LOCATION": _CACHE_URL}}
+elif _CACHE_URL:
+    raise ImproperlyConfigured("SEONGGWA_CACHE_URL must be a redis:// address.")
+elif DEBUG:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
+                          "LOCATION": "seonggwa_cache",
+                          "OPTIONS": {"MAX_ENTRIES": _int("SEONGGWA_CACHE_MAX_ENTRIES", 20000)}}}
+SEONGGWA_PUBLIC_CACHE = _flag("SEONGGWA_PUBLIC_CACHE", not _flag("SEONGGWA_TESTING"))
+# A cached public page is also dropped after this long (a safety net for changes that are
+# not publications, e.g. a department renamed in the registry).
+SEONGGWA_PAGE_CACHE_SECONDS = _int("SEONGGWA_PAGE_CACHE_SECONDS", 600)
+
 # --- Sessions: signed out after SEONGGWA_SESSION_IDLE_MINUTES without a request ------------
 # SessionIdleMiddleware renews a session in use at most every SEONGGWA_SESSION_REFRESH_SECONDS
 # (not on every request: SESSION_SAVE_EVERY_REQUEST would write the store on every page).

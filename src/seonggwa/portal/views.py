@@ -8,11 +8,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from seonggwa.core.converters import year_or_404
-from seonggwa.core.downloads import XLSX, attachment
+from seonggwa.core.downloads import XLSX
 from seonggwa.core.listing import paginate
 from seonggwa.evaluations.interfaces import opendata, opendata_published, presentation
 from seonggwa.registry.models import Service
 
+from .cache import cached_page, opendata_file
 from .forms import PublicResultFilter
 from .opendata_docs import column_docs
 from .queries import (
@@ -29,6 +30,7 @@ from .queries import (
 
 
 @require_GET
+@cached_page
 def home(request):
     results = published_results()
     cards = presentation.year_cards(results=results, public=True)
@@ -69,11 +71,13 @@ def _results_context(request, *, fixed_year: int | None = None) -> dict:
 
 
 @require_GET
+@cached_page
 def results(request):
     return render(request, "portal/results.html", {**_results_context(request), "nav": "results"})
 
 
 @require_GET
+@cached_page
 def year_results(request, year: int):
     cards = [c for c in presentation.year_cards(results=published_results(), public=True)
              if c.year == year]
@@ -90,6 +94,7 @@ def year_results(request, year: int):
 
 
 @require_GET
+@cached_page
 def service_detail(request, key: str):
     service = get_object_or_404(Service.objects.select_related("department"), key=key)
     results = list(published_results().filter(service=service)
@@ -113,7 +118,7 @@ def service_detail(request, key: str):
 
 
 OPEN_DATA_FORMATS = {
-    # format: (serialiser, Content-Type); CSV is streamed (an iterator of byte chunks)
+    # format: (serialiser, Content-Type); CSV comes as an iterator of byte chunks
     "csv": (opendata.iter_csv, "text/csv; charset=utf-8"),
     "xlsx": (opendata.to_xlsx, XLSX),
     "json": (opendata.to_json, "application/json; charset=utf-8"),
@@ -121,6 +126,7 @@ OPEN_DATA_FORMATS = {
 
 
 @require_GET
+@cached_page
 def open_data(request):
     return render(request, "portal/open_data.html", {
         "columns": column_docs(opendata.COLUMNS),
@@ -146,12 +152,13 @@ def open_data_download(request, fmt: str):
     if year is not None:
         qs = qs.filter(round__year__year=year)
     filename = f"seonggwa-results{'-' + str(year) if year else ''}.{fmt}"
-    return attachment(serialise(qs), filename, content_type, stream=fmt == "csv")
+    # built once per published data version, then served from disk (portal/cache.py)
+    return opendata_file(request, filename, lambda: serialise(qs), content_type)
 
 
 @require_GET
 def open_data_dataset(request, dataset: str, fmt: str):
     """Published summary figures or narratives (every year; they are small)."""
     _serialise, content_type = OPEN_DATA_FORMATS[fmt]
-    return attachment(opendata_published.serialise(dataset, fmt),
-                      f"seonggwa-{dataset}.{fmt}", content_type)
+    return opendata_file(request, f"seonggwa-{dataset}.{fmt}",
+                         lambda: opendata_published.serialise(dataset, fmt), content_type)

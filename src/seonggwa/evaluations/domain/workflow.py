@@ -47,6 +47,7 @@ from seonggwa.evaluations.models import (
     FollowUpStatus,
     ItemKind,
     NarrativeItem,
+    PublishedDataVersion,
     Result,
     Round,
     Scheme,
@@ -163,6 +164,8 @@ def record_results(round_: Round, rows: Sequence[PublishedTotal], *,
                          for s, score in zip(subjects, scores, strict=True)],
                 actor=actor, actor_label=actor_label, audit=False)
     outcome = scoring.compute(round_, subjects)
+    if status == Status.PUBLISHED:
+        PublishedDataVersion.bump()  # public pages and open data change (portal cache)
     return scoring.store_outcomes(round_, subjects, outcome,
                                   published=[r.published() for r in rows], status=status,
                                   action="result.create", actor=actor,
@@ -276,6 +279,8 @@ def amend_result(result: Result, new_score, reason: str, actor=None, *,
     if not (reason or "").strip():
         raise WorkflowError(_("정정 사유를 입력해야 합니다."))
     result = _locked_result(result)
+    if result.status == Status.PUBLISHED:
+        PublishedDataVersion.bump()  # public pages and open data change (portal cache)
     return _rescore_total(result, new_score, action="result.amend", remark=remark,
                           actor=actor, actor_label=actor_label, reason=reason.strip())
 
@@ -297,6 +302,8 @@ def rescore(round_: Round, subjects: Sequence[Subject] | None = None, *, reason:
     if locked.exists() and not (reason or "").strip():
         raise WorkflowError(_("확정·공개된 결과를 다시 채점하려면 정정 사유가 필요합니다."))
     outcome = scoring.compute(round_, subjects)
+    if locked.filter(status=Status.PUBLISHED).exists():
+        PublishedDataVersion.bump()  # public pages and open data change (portal cache)
     action = "result.amend" if (reason or "").strip() else "result.score"
     return scoring.store_outcomes(round_, subjects, outcome, action=action, actor=actor,
                                   actor_label=actor_label, reason=(reason or "").strip())
@@ -336,6 +343,7 @@ def finalise_result(result: Result, actor=None, actor_label: str = "") -> Result
 @transaction.atomic
 def publish_result(result: Result, actor=None, actor_label: str = "") -> Result:
     """Publish a finalised result (a draft must be finalised first)."""
+    PublishedDataVersion.bump()  # public pages and open data change (portal cache)
     return _fire(lifecycle.RESULT, result, "publish", actor, actor_label)
 
 
@@ -359,6 +367,7 @@ def publish_round(round_: Round, actor=None, actor_label: str = "") -> Round:
                             % {"round": round_})
     for result in round_.results.filter(status=Status.FINALISED).select_related("round__year"):
         publish_result(result, actor, actor_label)
+    PublishedDataVersion.bump()  # public pages and open data change (portal cache)
     return _fire(lifecycle.ROUND, round_, "publish", actor, actor_label)
 
 
@@ -386,6 +395,7 @@ def finalise_results(results: Iterable[Result], actor=None, actor_label: str = "
 def publish_results(results: Iterable[Result], actor=None, actor_label: str = "") -> list[Result]:
     """Publish many finalised results at once (see :func:`finalise_results`); a draft
     among them refuses the whole batch."""
+    PublishedDataVersion.bump()  # public pages and open data change (portal cache)
     return _fire_many(lifecycle.RESULT, list(results), "publish", actor, actor_label)
 
 

@@ -13,6 +13,7 @@ from seonggwa.evaluations.models.inputs import (
     NotApplicable,
     Rating,
 )
+from seonggwa.evaluations.models.published import PublishedDataVersion
 from seonggwa.evaluations.models.results import (
     AreaOutcome,
     FollowUpStatus,
@@ -41,6 +42,7 @@ __all__ = [
     "Narrative",
     "NarrativeItem",
     "NotApplicable",
+    "PublishedDataVersion",
     "PublishedSummary",
     "Rating",
     "Result",
