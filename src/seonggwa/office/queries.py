@@ -1,19 +1,26 @@
 """The office service list as one query (plus a fixed number for the page's rows).
 
 Every service row shows "its" result: the latest evaluation, or, with a year filter, the
-evaluation of that year. The result's id, score and (when filtered or sorted on) year,
-decision and contractor are correlated subqueries on an indexed foreign key, so
-filtering, sorting and counting run in the database at any registry size; the shown
-results themselves are fetched for the 50 rows of the page only.
+evaluation of that year.
+
+- Without a year, for a user who sees every result (officers), the current result is
+  read from the service row itself (``Service.latest_*``, kept by the evaluation
+  workflow), so filtering, sorting and counting use the service table's indexes.
+- With a year, the shown result is the year's latest: a subquery on the indexed
+  (service, round) pair over the year's few rounds.
+- For users who see only some results, the same correlated subqueries run on what
+  they may see.
+
+The shown results themselves are fetched for the 50 rows of the page only.
 """
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef, Subquery
 
 from seonggwa.core.listing import Sorter
 from seonggwa.core.search import matching, search, search_key
-from seonggwa.evaluations.models import Result
+from seonggwa.evaluations.models import Result, Round
 from seonggwa.registry.models import ContractPeriod
 
 SERVICE_SORTER = Sorter(
@@ -33,14 +40,29 @@ _SORT_NEEDS = {"year": "shown_year", "contractor": "shown_contractor",
                "decision": "shown_decision"}
 
 
+_CURRENT = {
+    "shown_result_id": "latest_result_id",
+    "shown_score": "latest_score",
+    "shown_year": "latest_year",
+    "shown_decision": "latest_decision_code",
+    "shown_contractor": "latest_contractor_name",
+}
+
+
 def service_list(services, results, *, year=None, department=None, contractor="", q="",
-                 score_min=None, score_max=None, decision="", sort=None):
+                 score_min=None, score_max=None, decision="", sort=None,
+                 all_results=False):
     """``services`` and ``results`` are what the user may see; returns the filtered,
-    annotated, ordered queryset of services."""
+    annotated, ordered queryset of services. ``all_results``: ``results`` are every
+    outsourcing result (an officer), so the current result kept on each service row is
+    the one to show."""
     shown = results.filter(service=OuterRef("pk"))
     if year:
-        shown = shown.filter(round__year__year=year)
-    shown = shown.order_by("-round__year__year", "-round__number", "-id")
+        # the year's few rounds by id: an index lookup per service, no join on years
+        rounds = list(Round.objects.filter(year__year=year).values_list("pk", flat=True))
+        shown = shown.filter(round_id__in=rounds).order_by("-round__number", "-id")
+    else:
+        shown = shown.order_by("-round__year__year", "-round__number", "-id")
     needed = {"shown_result_id", "shown_score"}
     if decision and decision != "none":
         needed.add("shown_decision")
@@ -53,9 +75,12 @@ def service_list(services, results, *, year=None, department=None, contractor=""
         "shown_decision": "decision_code",
         "shown_contractor": "contractor_name",
     }
-    qs = services.select_related("department").annotate(
-        **{name: Subquery(shown.values(columns[name])[:1]) for name in needed}
-    )
+    if all_results and not year:
+        qs = services.select_related("department").annotate(
+            **{name: F(_CURRENT[name]) for name in needed})
+    else:
+        qs = services.select_related("department").annotate(
+            **{name: Subquery(shown.values(columns[name])[:1]) for name in needed})
     if year:
         qs = qs.filter(Exists(shown))
     if department is not None:

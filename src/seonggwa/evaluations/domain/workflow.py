@@ -32,7 +32,7 @@ from seonggwa import engine
 from seonggwa.core.audit import record, resolve_actor
 from seonggwa.core.statemachine import TransitionRefused
 from seonggwa.core.xlsx import CONSORTIUM_SEPARATOR
-from seonggwa.evaluations.domain import frameworks, lifecycle, scoring
+from seonggwa.evaluations.domain import current, frameworks, lifecycle, scoring
 from seonggwa.evaluations.domain.errors import WorkflowError
 from seonggwa.evaluations.domain.inputs import (
     INSTITUTION,
@@ -166,10 +166,9 @@ def record_results(round_: Round, rows: Sequence[PublishedTotal], *,
     outcome = scoring.compute(round_, subjects)
     if status == Status.PUBLISHED:
         PublishedDataVersion.bump()  # public pages and open data change (portal cache)
-    return scoring.store_outcomes(round_, subjects, outcome,
-                                  published=[r.published() for r in rows], status=status,
-                                  action="result.create", actor=actor,
-                                  actor_label=actor_label, reason=reason)
+    return current.refreshed(scoring.store_outcomes(
+        round_, subjects, outcome, published=[r.published() for r in rows], status=status,
+        action="result.create", actor=actor, actor_label=actor_label, reason=reason))
 
 
 def _refuse_existing(round_: Round, subjects: Sequence[Subject]) -> None:
@@ -242,9 +241,9 @@ def _store_one(result: Result, *, action: str, remark: str | None, actor, actor_
                         service_name=result.service_name, department=result.department,
                         contractors=list(result.contractors.all()),
                         contractor_name=result.contractor_name, remark=remark)
-    return scoring.store_outcomes(round_, [result.subject], outcome, published=[pub],
-                                  action=action, actor=actor, actor_label=actor_label,
-                                  reason=reason)[0]
+    return current.refreshed(scoring.store_outcomes(
+        round_, [result.subject], outcome, published=[pub], action=action, actor=actor,
+        actor_label=actor_label, reason=reason))[0]
 
 
 @transaction.atomic
@@ -305,8 +304,9 @@ def rescore(round_: Round, subjects: Sequence[Subject] | None = None, *, reason:
     if locked.filter(status=Status.PUBLISHED).exists():
         PublishedDataVersion.bump()  # public pages and open data change (portal cache)
     action = "result.amend" if (reason or "").strip() else "result.score"
-    return scoring.store_outcomes(round_, subjects, outcome, action=action, actor=actor,
-                                  actor_label=actor_label, reason=(reason or "").strip())
+    return current.refreshed(scoring.store_outcomes(
+        round_, subjects, outcome, action=action, actor=actor, actor_label=actor_label,
+        reason=(reason or "").strip()))
 
 
 def subjects_with_inputs(round_: Round) -> list[Subject]:

@@ -115,6 +115,11 @@ class Result(models.Model):
         indexes = [
             models.Index(fields=["status"]),
             models.Index(fields=["score"]),
+            # statistics aggregate per round (covering: no table read on PostgreSQL)
+            models.Index(fields=["round", "status", "score"],
+                         name="evaluations_result_stats_idx"),
+            # a service's result of a year (the office list's year filter)
+            models.Index(fields=["service", "round"], name="evaluations_result_svc_rnd_idx"),
         ]
 
     def __str__(self) -> str:

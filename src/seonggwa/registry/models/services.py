@@ -47,6 +47,20 @@ class Service(models.Model):
         _("법령·조례상 별도 평가체계"), default=False
     )
     notes = models.TextField(_("비고"), blank=True)
+    # The service's current result (its latest outsourcing evaluation) and the figures the
+    # office list filters and sorts on, kept by the evaluation workflow whenever a result
+    # is written (``evaluations.domain.current``), so the list uses indexes at any size.
+    latest_result = models.ForeignKey(
+        "evaluations.Result", verbose_name=_("최근 평가 결과"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+", editable=False)
+    latest_score = models.DecimalField(_("최근 점수"), max_digits=9, decimal_places=2,
+                                       null=True, blank=True, editable=False)
+    latest_year = models.PositiveIntegerField(_("최근 평가 연도"), null=True, blank=True,
+                                              editable=False)
+    latest_decision_code = models.CharField(_("최근 판정 코드"), max_length=40, blank=True,
+                                            editable=False)
+    latest_contractor_name = models.CharField(_("최근 수탁기관(원문)"), max_length=300,
+                                              blank=True, editable=False)
 
     objects = ServiceQuerySet.as_manager()
 
@@ -59,6 +73,14 @@ class Service(models.Model):
                 condition=Q(annual_cost__isnull=True) | Q(annual_cost__gte=0),
                 name="registry_service_cost_nonnegative",
             )
+        ]
+        indexes = [  # the office list's sorts and filters on the current result
+            models.Index(fields=["latest_score", "name"], name="registry_service_score_idx"),
+            models.Index(fields=["latest_year", "name"], name="registry_service_year_idx"),
+            models.Index(fields=["latest_decision_code", "latest_score"],
+                         name="registry_service_decision_idx"),
+            models.Index(fields=["latest_contractor_name", "name"],
+                         name="registry_service_contr_idx"),
         ]
 
     def __str__(self) -> str:

@@ -1,0 +1,54 @@
+"""Each service's current result is kept on its row through every write of the
+workflow (record, update, correction, publication, rescoring)."""
+
+from decimal import Decimal
+
+import pytest
+
+from evaluations.factories import draft_round, service
+from seonggwa.evaluations.domain import current, workflow
+from seonggwa.evaluations.models import Result
+from seonggwa.registry.models import Service
+
+pytestmark = pytest.mark.django_db
+
+
+def _row(svc):
+    s = Service.objects.get(pk=svc.pk)
+    return (s.latest_result_id, s.latest_score, s.latest_year, s.latest_decision_code)
+
+
+def _expected(svc):
+    r = (Result.objects.outsourcing().filter(service=svc)
+         .order_by("-round__year__year", "-round__number", "-id").first())
+    return (r.pk, r.score, r.round.year.year, r.decision_code) if r else (None, None, None, "")
+
+
+def test_current_result_follows_every_write():
+    svc, other = service("svc-cur"), service("svc-other")
+    assert _row(svc) == (None, None, None, "")
+    first = workflow.record_result(service=svc, round=draft_round(2024, 1), score="81.25")
+    assert _row(svc) == _expected(svc) == (first.pk, Decimal("81.25"), 2024, first.decision_code)
+    # a later evaluation becomes the current one; an earlier round does not
+    later = workflow.record_result(service=svc, round=draft_round(2025, 1), score="70.50")
+    workflow.record_result(service=other, round=draft_round(2024, 2), score="90")
+    assert _row(svc) == _expected(svc) and _row(svc)[0] == later.pk
+    assert _row(svc)[3] == "exclude"  # 70.50 is below 2025's threshold
+    # a draft changed
+    workflow.update_result(later, score="88.00")
+    assert _row(svc) == _expected(svc) and _row(svc)[1] == Decimal("88.00")
+    # finalised, published: nothing the list shows changes, and it stays right
+    workflow.publish_result(workflow.finalise_result(Result.objects.get(pk=later.pk)))
+    assert _row(svc) == _expected(svc)
+    # a correction of the published result
+    workflow.amend_result(Result.objects.get(pk=later.pk), "62.00", "오기 정정")
+    assert _row(svc) == _expected(svc) and _row(svc)[1] == Decimal("62.00")
+    # rescoring the round from its stored inputs (a correction: a reason is given)
+    rnd = Result.objects.get(pk=later.pk).round
+    workflow.rescore(rnd, reason="재채점")
+    assert _row(svc) == _expected(svc)
+    assert _row(other) == _expected(other)
+    # the refresh repairs a row that went stale (and says how many changed)
+    Service.objects.filter(pk=svc.pk).update(latest_score=None, latest_result=None)
+    assert current.refresh_current_results([svc.pk, other.pk]) == 1
+    assert _row(svc) == _expected(svc)
