@@ -297,7 +297,8 @@ class RegistryPagesTest(TestCase):
         self.client.force_login(self.officer)
         response = self.client.get(self.url("office:registry_export"))
         self.assertEqual(response["Content-Type"], xlsx_type())
-        services = _sheet(response.content, "services")
+        self.assertTrue(response.streaming)  # sent from a file, not built in memory
+        services = _sheet(b"".join(response.streaming_content), "services")
         self.assertEqual(services[1][:2], ("svc-6001", "청소년 수련관 운영"))
         template = self.client.get(self.url("office:registry_template"))
         self.assertEqual(_sheet(template.content, "contracts"),
@@ -318,7 +319,8 @@ class RegistryPagesTest(TestCase):
 
     def test_export_upload_round_trip_changes_nothing(self):
         self.client.force_login(self.officer)
-        exported = self.client.get(self.url("office:registry_export")).content
+        exported = b"".join(self.client.get(self.url("office:registry_export"))
+                            .streaming_content)
         events = AuditEvent.objects.count()
         response = self.upload(exported, follow=True)
         self.assertContains(response, "수정 0건")

@@ -43,6 +43,7 @@ from decimal import Decimal, InvalidOperation
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -92,6 +93,8 @@ def xlsx_cell(ws, value, number_format: str | None = None):
     """``value`` for ``ws.append``: text as a text cell (never a formula), numbers as
     numbers (with ``number_format``), anything else as it is."""
     if isinstance(value, str):
+        if value[:1] not in FORMULA_TRIGGERS and value not in ERROR_CODES:
+            return value  # plain text: openpyxl stores it as text as it is (and faster)
         cell = WriteOnlyCell(ws, value)
         cell.data_type = "s"
         if value[:1] in FORMULA_TRIGGERS:

@@ -10,12 +10,13 @@ login page.
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
 
 from django import forms as dj_forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import format_lazy
@@ -23,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from seonggwa.core import concurrency
-from seonggwa.core.downloads import attachment
+from seonggwa.core.downloads import XLSX, attachment
 from seonggwa.registry.domain import changes
 from seonggwa.registry.interfaces import xlsx
 from seonggwa.registry.models import (
@@ -266,4 +267,15 @@ def registry_template(request):
 
 @registry_officer_required
 def registry_export(request):
-    return attachment(xlsx.export_registry(), "seonggwa-registry.xlsx")
+    """The whole registry, written row by row (write-only workbook, rows read from the
+    database in chunks) into a temporary file that is sent from disk and deleted when the
+    response closes: memory stays flat at any registry size."""
+    tmp = tempfile.TemporaryFile()
+    try:
+        xlsx.export_registry(target=tmp)
+        tmp.seek(0)
+    except BaseException:
+        tmp.close()
+        raise
+    return FileResponse(tmp, as_attachment=True, filename="seonggwa-registry.xlsx",
+                        content_type=XLSX)

@@ -41,11 +41,13 @@ gets one event per created or changed object (actor = the importing user, reason
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
@@ -229,67 +231,93 @@ def _number(value: Decimal):
     return int(value) if value == value.to_integral_value() else value
 
 
-def export_rows(services=None) -> dict[str, list[list]]:
+#: Rows fetched from the database at a time while exporting (the export never holds the
+#: whole registry in memory).
+EXPORT_CHUNK = 2000
+
+
+def _ordered(model, services, *order):
+    """``model``'s rows of ``services`` (default every service) in the export order: service
+    key, then ``order`` (empty values first), fetched in chunks."""
+    qs = model.objects.all() if services is None else model.objects.filter(
+        service__in=services.values("pk"))
+    return (qs.annotate(service_key=F("service__key"))
+            .order_by("service_key", *[F(f).asc(nulls_first=True) for f in order], "pk")
+            .iterator(chunk_size=EXPORT_CHUNK))
+
+
+def _chunks(iterable, size: int = EXPORT_CHUNK):
+    chunk = []
+    for item in iterable:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _contract_rows(services):
+    periods = _ordered(ContractPeriod, services, "start")
+    for chunk in _chunks(periods):
+        members: dict[int, list[str]] = {}
+        for pid, name in ContractPeriod.contractors.through.objects.filter(
+                contractperiod_id__in=[p.pk for p in chunk]).values_list(
+                "contractperiod_id", "organisation__name"):
+            members.setdefault(pid, []).append(name)
+        previous = dict(ContractPeriod.objects.filter(
+            pk__in={p.previous_id for p in chunk if p.previous_id}).values_list("pk", "start"))
+        for p in chunk:
+            yield [p.service_key, p.start, p.end, p.kind,
+                   CONTRACTOR_SEPARATOR.join(sorted(members.get(p.pk, []))) or None,
+                   previous.get(p.previous_id), p.note or None]
+
+
+def export_rows(services=None) -> dict[str, Iterable[list]]:
     """The rows of each sheet for ``services`` (default: every service), in a stable
-    order (service key, then the natural key)."""
+    order (service key, then the natural key), as iterators that read the database in
+    chunks of :data:`EXPORT_CHUNK` rows."""
     qs = (Service.objects.all() if services is None else services).select_related(
         "department").order_by("key")
-    svc = list(qs)
-    ids = [s.pk for s in svc]
-    keys = {s.pk: s.key for s in svc}
-
-    def of(model, *order):
-        return sorted(model.objects.filter(service_id__in=ids),
-                      key=lambda o: (keys[o.service_id], *[_sortable(getattr(o, f))
-                                                            for f in order]))
-
-    periods = of(ContractPeriod, "start")
-    members: dict[int, list[str]] = {}
-    for pid, name in ContractPeriod.contractors.through.objects.filter(
-            contractperiod_id__in=[p.pk for p in periods]).values_list(
-            "contractperiod_id", "organisation__name"):
-        members.setdefault(pid, []).append(name)
-    starts = {p.pk: p.start for p in periods}
     return {
-        "services": [[s.key, s.name, s.department.name if s.department else None,
+        "services": ([s.key, s.name, s.department.name if s.department else None,
                       s.annual_cost, _yn(s.has_statutory_evaluation), s.notes or None]
-                     for s in svc],
-        "contracts": [[keys[p.service_id], p.start, p.end, p.kind,
-                       CONTRACTOR_SEPARATOR.join(sorted(members.get(p.pk, []))) or None,
-                       starts.get(p.previous_id), p.note or None] for p in periods],
-        "council_consents": [[keys[c.service_id], c.date, c.note or None]
-                             for c in of(CouncilConsent, "date")],
-        "inspections": [[keys[f.service_id], f.year, f.count, _yn(f.corrective_demand),
+                     for s in qs.iterator(chunk_size=EXPORT_CHUNK)),
+        "contracts": _contract_rows(services),
+        "council_consents": ([c.service_key, c.date, c.note or None]
+                             for c in _ordered(CouncilConsent, services, "date")),
+        "inspections": ([f.service_key, f.year, f.count, _yn(f.corrective_demand),
                          f.text or None, f.date]
-                        for f in of(InspectionFinding, "year", "date")],
-        "audits": [[keys[a.service_id], a.year, a.auditor or None, a.finding_count,
+                        for f in _ordered(InspectionFinding, services, "year", "date")),
+        "audits": ([a.service_key, a.year, a.auditor or None, a.finding_count,
                     a.summary or None, a.date]
-                   for a in of(AuditResult, "year", "auditor", "date")],
-        "figures": [[keys[f.service_id], f.kind, f.indicator or None, f.year, f.quarter,
+                   for a in _ordered(AuditResult, services, "year", "auditor", "date")),
+        "figures": ([f.service_key, f.kind, f.indicator or None, f.year, f.quarter,
                      _number(f.value), f.unit or None, f.period_text or None,
                      f.source or None]
-                    for f in of(OperatingFigure, "kind", "indicator", "year", "quarter")],
+                    for f in _ordered(OperatingFigure, services, "kind", "indicator", "year",
+                                      "quarter")),
     }
-
-
-def _sortable(value):
-    return (value is not None, value if value is not None else 0)
 
 
 NUMBER_FORMATS = {"start": "yyyy-mm-dd", "end": "yyyy-mm-dd", "date": "yyyy-mm-dd",
                   "previous_start": "yyyy-mm-dd", "annual_cost_won": "#,##0"}
 
 
-def _workbook(rows: dict[str, list[list]]) -> bytes:
+def _workbook(rows: dict[str, Iterable[list]], target=None) -> bytes | None:
+    """The workbook, written row by row (openpyxl's write-only mode): into ``target`` (a
+    path or binary file) when given, else returned as bytes."""
     wb = Workbook(write_only=True)
     for sheet, spec in SHEETS.items():
         ws = wb.create_sheet(sheet)
         names = [c for c, _req, _g in spec]
         header_row(ws, names)
         formats = [NUMBER_FORMATS.get(c) for c in names]
-        for row in rows.get(sheet, []):
+        count = 0
+        for row in rows.get(sheet, ()):
             append_row(ws, row, formats)
-        finish_sheet(ws, len(names), len(rows.get(sheet, [])))
+            count += 1
+        finish_sheet(ws, len(names), count)
     guide = wb.create_sheet(GUIDE_SHEET)
     header_row(guide, [_("시트"), _("열"), _("필수"), _("설명")])
     for sheet, spec in SHEETS.items():
@@ -304,6 +332,9 @@ def _workbook(rows: dict[str, list[list]]) -> bytes:
                  _("등록되지 않은 사업부서·수탁기관은 '새로 만들기'를 선택해야만 "
                    "만듭니다.")):
         append_row(guide, [line])
+    if target is not None:
+        wb.save(target)
+        return None
     return workbook_bytes(wb)
 
 
@@ -312,9 +343,10 @@ def blank_template() -> bytes:
     return _workbook({})
 
 
-def export_registry(services=None) -> bytes:
-    """The registry of ``services`` (default all) in the import layout."""
-    return _workbook(export_rows(services))
+def export_registry(services=None, target=None) -> bytes | None:
+    """The registry of ``services`` (default all) in the import layout: bytes, or written
+    into ``target`` (a path or binary file) without holding the workbook in memory."""
+    return _workbook(export_rows(services), target)
 
 
 # ----------------------------------------------------------------------------- parsing
