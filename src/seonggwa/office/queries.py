@@ -81,8 +81,8 @@ def service_list(services, results, *, year=None, department=None, contractor=""
     else:
         qs = services.select_related("department").annotate(
             **{name: Subquery(shown.values(columns[name])[:1]) for name in needed})
-    if year:
-        qs = qs.filter(Exists(shown))
+    if year:  # the year's evaluated services, read once (a semi-join, not a probe per row)
+        qs = qs.filter(pk__in=results.filter(round_id__in=rounds).values("service_id"))
     if department is not None:
         qs = qs.filter(department=department)
     # Searches ignore spacing, as on the public pages ("서울시 청소년" = "서울시청소년").

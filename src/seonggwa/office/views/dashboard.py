@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -7,7 +8,7 @@ from django.views.decorators.http import require_GET
 
 from seonggwa.core.converters import year_or_404
 from seonggwa.evaluations.interfaces import presentation
-from seonggwa.evaluations.models import EvaluationYear, Result
+from seonggwa.evaluations.models import EvaluationYear, Result, Round
 
 from ..access import can_see_everything, office_required, visible_services
 
@@ -19,8 +20,10 @@ def dashboard(request):
     everything = can_see_everything(user)
     results = Result.objects.outsourcing()
     results = results if everything else results.published()
-    years_with_rows = sorted(results.order_by().values_list("round__year__year", flat=True)
-                             .distinct())
+    # per round, one probe of the (round, status, score) index: no scan of the results
+    years_with_rows = sorted(set(
+        Round.objects.filter(Exists(results.filter(round=OuterRef("pk"))))
+        .values_list("year__year", flat=True)))
     all_years = list(EvaluationYear.objects.order_by("year").values_list("year", flat=True))
 
     # Multi-year average window (default: every year with rows).
