@@ -34,6 +34,7 @@ from django.urls import URLResolver, get_resolver, reverse
 from django.utils import translation
 
 from seonggwa.accounts.models import Profile, Role
+from seonggwa.engine.presets import list_presets, load_preset
 from seonggwa.evaluations.domain.seoul import load_seoul
 from seonggwa.evaluations.models import Narrative, Result, Round
 from seonggwa.registry.models import ContractPeriod, Service
@@ -41,6 +42,10 @@ from seonggwa.registry.models import ContractPeriod, Service
 SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 FILE = re.compile(r"[\w.-]+\.(?:csv|ya?ml|txt|py)\b|\bdata/seoul\b")
 ENGLISH = re.compile(r"\b[A-Za-z][a-z']+(?:[ ,;:()/-]+[A-Za-z][a-z']+){3,}")
+# Codes of the framework documents: threshold policy ids (recontract-60) and stored
+# framework versions (seoul-outsourcing@published-total) are said in words on pages.
+POLICY_IDS = {p.id for name in list_presets() for p in load_preset(name).policies}
+FRAMEWORK_VERSION = re.compile(r"\b[a-z][a-z0-9]*(?:-[a-z0-9]+)+@[\w.-]+")
 
 # URL names that are not pages (downloads, POST-only actions, the language switch).
 NOT_PAGES = {
@@ -93,6 +98,10 @@ def developer_text(html: str, *, format_page: bool = False, korean: bool = True
         if not format_page:
             found += [f"code {m!r} in {chunk[:100]!r}" for m in SNAKE.findall(chunk)]
         found += [f"file {m.group(0)!r} in {chunk[:100]!r}" for m in FILE.finditer(chunk)]
+        found += [f"framework version {m.group(0)!r} in {chunk[:100]!r}"
+                  for m in FRAMEWORK_VERSION.finditer(chunk)]
+        found += [f"policy id {word!r} in {chunk[:100]!r}"
+                  for word in re.findall(r"[\w-]+", chunk) if word in POLICY_IDS]
         if korean and chunk not in parser.code:
             found += [f"English {m.group(0)!r} in {chunk[:100]!r}"
                       for m in ENGLISH.finditer(chunk)]
@@ -233,6 +242,7 @@ class EveryPageTests(TestCase):
 
     def test_no_page_shows_developer_text_in_korean(self):
         problems = self._scan("ko")
+        self.maxDiff = None
         self.assertEqual(problems[:40], [], f"{len(problems)} pieces of developer text")
 
     def test_no_page_shows_codes_or_file_names_in_english(self):

@@ -170,6 +170,21 @@ class ServicePageTests(SeoulOfficeTestCase):
         self.assertIn("의회 동의", html)
         self.assertIn("변경 이력", html)
 
+    def test_results_name_their_rule_in_words_not_its_code(self):
+        self.login(self.officer)
+        html = self.client.get(reverse("office:service", args=[SERVICE_A])).content.decode()
+        years = set(Result.objects.filter(service=self.service_a)
+                    .values_list("round__year__year", flat=True))
+        if any(y <= 2021 for y in years):
+            self.assertIn("60점 미만 재계약 배제", html)
+        if any(y >= 2022 for y in years):
+            self.assertIn("75점 미만 재계약 배제", html)
+        # Neither in the results table nor in the change history.
+        self.assertNotIn("recontract-60", html)
+        self.assertNotIn("recontract-75", html)
+        self.assertNotIn("seoul-outsourcing@", html)
+        self.assertIn("민간위탁 종합성과평가 (총점 공개분) (published-total)", html)
+
     def test_flags_with_evidence(self):
         self.login(self.officer)
         html = self.client.get(reverse("office:service", args=["svc-0039"])).content.decode()

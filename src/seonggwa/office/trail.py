@@ -8,14 +8,15 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from seonggwa.core import concurrency
 from seonggwa.core.formatting import format_score
 from seonggwa.core.models import AuditEvent
-from seonggwa.evaluations.domain.decisions import decision_label
-from seonggwa.evaluations.models import FollowUpStatus, Status
+from seonggwa.evaluations.domain.decisions import decision_label, get_policy
+from seonggwa.evaluations.models import FollowUpStatus, FrameworkVersion, Status
 
 ACTIONS = {
     "result.create": gettext_lazy("결과 등록"),
@@ -113,6 +114,10 @@ def _value(key: str, value) -> str:
         return str(dict(Status.choices).get(value, value))
     if key == "decision_code":
         return decision_label(value)
+    if key == "policy_id":
+        return _policy(value)
+    if key == "framework_version":
+        return _framework_version(value)
     if key == "follow_up_status":
         return str(dict(FollowUpStatus.choices).get(value, value))
     if isinstance(value, bool):
@@ -120,6 +125,26 @@ def _value(key: str, value) -> str:
     if isinstance(value, list):
         return ", ".join(str(v) for v in value) or "–"
     return str(value)
+
+
+def _policy(policy_id: str) -> str:
+    """A threshold policy in words ("60점 미만 재계약 배제"), not its code."""
+    try:
+        return get_policy(policy_id).label
+    except KeyError:
+        return str(policy_id)
+
+
+def _framework_version(value: str) -> str:
+    """``framework-id@version`` as the framework's title and version."""
+    framework_id, _at, version = str(value).partition("@")
+    found = FrameworkVersion.objects.filter(framework_id=framework_id, version=version).first()
+    if found is None:
+        return str(value)
+    framework = found.framework
+    english = (translation.get_language() or "").startswith("en")
+    title = (framework.title_en if english else None) or framework.title
+    return f"{title} ({version})"
 
 
 def _model(object_type: str):

@@ -26,12 +26,24 @@ def decision_label(code: str, framework=None) -> str:
 
 def label_decisions(results) -> None:
     """Set ``decision_display`` on each result: its decision's label in the active
-    language, from the document of the framework version it was computed under."""
+    language, from the document of the framework version it was computed under; and
+    ``policy_display``: the rule it was decided under, in words ("60점 미만 재계약 배제"),
+    never the policy's code."""
     results = [r for r in results if r is not None]
     found = frameworks.frameworks_by_id(r.framework_version_id for r in results)
     for r in results:
-        r.decision_display = policies.decision_label(r.decision_code,
-                                                     found.get(r.framework_version_id))
+        framework = found.get(r.framework_version_id)
+        r.decision_display = policies.decision_label(r.decision_code, framework)
+        r.policy_display = _policy_label(r.policy_id, framework)
+
+
+def _policy_label(policy_id: str, framework) -> str:
+    if not policy_id:
+        return ""
+    try:
+        return policies.get_policy(policy_id, framework).label
+    except KeyError:  # a policy of a framework version no longer shipped: say nothing
+        return ""
 
 
 @dataclass

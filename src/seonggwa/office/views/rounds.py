@@ -39,6 +39,11 @@ def round_list(request):
     rounds = (visible_rounds(request.user, Round.objects.all())
               .select_related("year", "framework_version")
               .order_by("-year__year", "scheme", "number"))
+    rounds = list(rounds)
+    for r in rounds:  # the framework by its title and version, not its stored code
+        fv = r.framework_version
+        r.framework_label = (f"{_label(fv.framework.title, fv.framework.title_en)} "
+                             f"({fv.version})") if fv else ""
     return render(request, "office/rounds.html", {"nav": "rounds", "rounds": rounds})
 
 
