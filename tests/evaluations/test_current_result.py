@@ -48,7 +48,14 @@ def test_current_result_follows_every_write():
     workflow.rescore(rnd, reason="재채점")
     assert _row(svc) == _expected(svc)
     assert _row(other) == _expected(other)
-    # the refresh repairs a row that went stale (and says how many changed)
+    # the refresh repairs a row that went stale, and empties one without results
     Service.objects.filter(pk=svc.pk).update(latest_score=None, latest_result=None)
-    assert current.refresh_current_results([svc.pk, other.pk]) == 1
+    alone = service("svc-alone")
+    Service.objects.filter(pk=alone.pk).update(latest_score=Decimal(50), latest_year=2020,
+                                               latest_decision_code="exclude")
+    assert current.refresh_current_results([svc.pk, other.pk, alone.pk, None]) == 3
     assert _row(svc) == _expected(svc)
+    assert _row(alone) == _expected(alone) == (None, None, None, "")
+    values = current.current_values([svc.pk, alone.pk])
+    assert values[svc.pk]["latest_result_id"] == _row(svc)[0]
+    assert values[alone.pk]["latest_score"] is None
