@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -37,12 +37,14 @@ def service_list_view(request):
     user = request.user
     services = visible_services(user)
     results = office_results(user)
-    years = list(results.order_by("round__year__year").values_list("round__year__year", flat=True)
-                 .distinct())
+    # years and departments by index probes (per round, per department), not by a scan
+    # of every result and service
+    years = sorted(set(Round.objects.filter(Exists(results.filter(round=OuterRef("pk"))))
+                       .values_list("year__year", flat=True)))
     if year_or_404(request.GET.get("year")) not in (None, *years):
         raise Http404(_("결과가 없는 연도입니다."))
     departments = Organisation.objects.filter(
-        pk__in=services.values("department_id")).order_by("name")
+        Exists(services.filter(department=OuterRef("pk")))).order_by("name")
     form = ServiceFilter(request.GET or None, years=years, departments=departments)
     filters = form.cleaned_data if form.is_valid() else {}
     sort = SERVICE_SORTER.parse(request.GET.get("sort"))

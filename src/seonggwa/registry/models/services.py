@@ -74,7 +74,8 @@ class Service(models.Model):
                 name="registry_service_cost_nonnegative",
             )
         ]
-        indexes = [  # the office list's sorts and filters on the current result
+        indexes = [  # the office list's default order, sorts and filters
+            models.Index(fields=["name", "id"], name="registry_service_name_idx"),
             models.Index(fields=["latest_score", "name"], name="registry_service_score_idx"),
             models.Index(fields=["latest_year", "name"], name="registry_service_year_idx"),
             models.Index(fields=["latest_decision_code", "latest_score"],
