@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.db import transaction
 from django.utils import translation
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from evaluations.factories import contract, draft_round, legacy_result, service
@@ -187,12 +187,16 @@ def _recomputed_from_rows(year, number=None):
             "drafts": sum(1 for _, st in rows if st == "draft")}
 
 
-@settings(max_examples=8, deadline=None,
+@settings(max_examples=15, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.tuples(st.sampled_from([(2024, 1), (2024, 2), (2025, 1)]),
                           st.integers(min_value=0, max_value=10000),
                           st.sampled_from(["draft", "published"])),
                 min_size=1, max_size=25))
+@example(rows=[((2024, 1), 0, "draft"), ((2024, 1), 500, "published"),
+               ((2024, 2), 7500, "published"), ((2024, 2), 7499, "draft"),
+               ((2025, 1), 10000, "published"), ((2025, 1), 9999, "published"),
+               ((2025, 1), 6000, "draft")])
 def test_database_figures_equal_a_recomputation_from_rows(db, rows):
     """Counts, exact averages (sum over count, rounded half up only at display),
     threshold counts, draft counts and the score histogram match the rows, on every
