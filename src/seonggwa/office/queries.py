@@ -16,11 +16,11 @@ The shown results themselves are fetched for the 50 rows of the page only.
 
 from __future__ import annotations
 
-from django.db.models import Exists, F, OuterRef, Subquery
+from django.db.models import Case, Exists, F, IntegerField, OuterRef, Subquery, Value, When
 
 from seonggwa.core.listing import Sorter
 from seonggwa.core.search import matching, search, search_key
-from seonggwa.evaluations.models import Result, Round
+from seonggwa.evaluations.models import Result, Round, Scheme
 from seonggwa.registry.models import ContractPeriod
 
 SERVICE_SORTER = Sorter(
@@ -56,13 +56,27 @@ def service_list(services, results, *, year=None, department=None, contractor=""
     annotated, ordered queryset of services. ``all_results``: ``results`` are every
     outsourcing result (an officer), so the current result kept on each service row is
     the one to show."""
-    shown = results.filter(service=OuterRef("pk"))
+    in_year = None
     if year:
-        # the year's few rounds by id: an index lookup per service, no join on years
-        rounds = list(Round.objects.filter(year__year=year).values_list("pk", flat=True))
-        shown = shown.filter(round_id__in=rounds).order_by("-round__number", "-id")
+        # the year's few rounds by id: an index lookup on (service, round) per service
+        rounds = Round.objects.filter(year__year=year)
+        if all_results:
+            # every outsourcing result: no join at all, the rounds ranked in the order
+            # the database sorts their numbers (latest first), then the latest row
+            ordered = list(rounds.filter(scheme=Scheme.OUTSOURCING).order_by("-number")
+                           .values_list("pk", "number"))
+            ranks: dict = {}
+            rank = {pk: ranks.setdefault(number, len(ranks)) for pk, number in ordered}
+            in_year = Result.objects.filter(round_id__in=list(rank))
+            shown = in_year.filter(service=OuterRef("pk")).annotate(rank=Case(
+                *[When(round_id=pk, then=Value(r)) for pk, r in rank.items()],
+                output_field=IntegerField())).order_by("rank", "-id")
+        else:
+            in_year = results.filter(round_id__in=list(rounds.values_list("pk", flat=True)))
+            shown = in_year.filter(service=OuterRef("pk")).order_by("-round__number", "-id")
     else:
-        shown = shown.order_by("-round__year__year", "-round__number", "-id")
+        shown = results.filter(service=OuterRef("pk")).order_by(
+            "-round__year__year", "-round__number", "-id")
     needed = {"shown_result_id", "shown_score"}
     if decision and decision != "none":
         needed.add("shown_decision")
@@ -82,7 +96,7 @@ def service_list(services, results, *, year=None, department=None, contractor=""
         qs = services.select_related("department").annotate(
             **{name: Subquery(shown.values(columns[name])[:1]) for name in needed})
     if year:  # the year's evaluated services, read once (a semi-join, not a probe per row)
-        qs = qs.filter(pk__in=results.filter(round_id__in=rounds).values("service_id"))
+        qs = qs.filter(pk__in=in_year.values("service_id"))
     if department is not None:
         qs = qs.filter(department=department)
     # Searches ignore spacing, as on the public pages ("서울시 청소년" = "서울시청소년").
