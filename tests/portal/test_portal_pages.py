@@ -77,6 +77,17 @@ class HomeAndYearTests(PortalTestCase):
         self.assertEqual(self.client.get(reverse("portal:year", args=[1999])).status_code, 404)
 
 
+class HeadRequestTests(PortalTestCase):
+    def test_pages_answer_head_as_they_answer_get(self):
+        """Link checkers and uptime monitors ask with HEAD; pages must not answer 405."""
+        for url in (reverse("portal:home"), reverse("portal:results"),
+                    reverse("portal:year", args=[2020]),
+                    reverse("portal:service", args=["svc-0049"]), reverse("portal:open_data")):
+            with self.subTest(url=url):
+                self.assertEqual(self.client.head(url).status_code, 200)
+        self.assertEqual(self.client.post(reverse("portal:results")).status_code, 405)
+
+
 class ResultsListTests(PortalTestCase):
     url = reverse("portal:results")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from seonggwa.core.converters import year_or_404
 from seonggwa.core.downloads import XLSX
@@ -29,7 +29,7 @@ from .queries import (
 )
 
 
-@require_GET
+@require_safe
 @cached_page
 def home(request):
     results = published_results()
@@ -70,13 +70,13 @@ def _results_context(request, *, fixed_year: int | None = None) -> dict:
             "searching": bool(filters.get("q") or filters.get("department"))}
 
 
-@require_GET
+@require_safe
 @cached_page
 def results(request):
     return render(request, "portal/results.html", {**_results_context(request), "nav": "results"})
 
 
-@require_GET
+@require_safe
 @cached_page
 def year_results(request, year: int):
     cards = [c for c in presentation.year_cards(results=published_results(), public=True)
@@ -93,7 +93,7 @@ def year_results(request, year: int):
     return render(request, "portal/year.html", context)
 
 
-@require_GET
+@require_safe
 @cached_page
 def service_detail(request, key: str):
     service = get_object_or_404(Service.objects.select_related("department"), key=key)
@@ -125,7 +125,7 @@ OPEN_DATA_FORMATS = {
 }
 
 
-@require_GET
+@require_safe
 @cached_page
 def open_data(request):
     return render(request, "portal/open_data.html", {
@@ -142,7 +142,7 @@ def open_data(request):
     })
 
 
-@require_GET
+@require_safe
 def open_data_download(request, fmt: str):
     serialise, content_type = OPEN_DATA_FORMATS[fmt]
     year = year_or_404(request.GET.get("year"))
@@ -156,7 +156,7 @@ def open_data_download(request, fmt: str):
     return opendata_file(request, filename, lambda: serialise(qs), content_type)
 
 
-@require_GET
+@require_safe
 def open_data_dataset(request, dataset: str, fmt: str):
     """Published summary figures or narratives (every year; they are small)."""
     _serialise, content_type = OPEN_DATA_FORMATS[fmt]

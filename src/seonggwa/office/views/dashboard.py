@@ -4,7 +4,7 @@ from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from seonggwa.core.converters import year_or_404
 from seonggwa.evaluations.interfaces import presentation
@@ -13,7 +13,7 @@ from seonggwa.evaluations.models import EvaluationYear, Result, Round
 from ..access import can_see_everything, office_required, visible_services
 
 
-@require_GET
+@require_safe
 @office_required
 def dashboard(request):
     user = request.user

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from seonggwa.access.policy import visible_results, visible_rounds
 from seonggwa.core import concurrency
@@ -33,7 +33,7 @@ def _label(ko: str, en: str | None) -> str:
     return (en or ko) if _english() else ko
 
 
-@require_GET
+@require_safe
 @office_required
 def round_list(request):
     rounds = (visible_rounds(request.user, Round.objects.all())
@@ -47,7 +47,7 @@ def round_list(request):
     return render(request, "office/rounds.html", {"nav": "rounds", "rounds": rounds})
 
 
-@require_GET
+@require_safe
 @office_required
 def round_detail(request, pk: int):
     rnd = (visible_rounds(request.user, Round.objects.all())

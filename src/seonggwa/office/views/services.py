@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from seonggwa.core import concurrency
 from seonggwa.core.converters import year_or_404
@@ -31,7 +31,7 @@ from ..trail import entries as trail_entries
 from .results import result_actions
 
 
-@require_GET
+@require_safe
 @office_required
 def service_list_view(request):
     user = request.user
@@ -76,7 +76,7 @@ def _options(choices, selected) -> str:
         for value, label in choices))
 
 
-@require_GET
+@require_safe
 @office_required
 def service_detail(request, key: str):
     user = request.user

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.shortcuts import render
 from django.utils.translation import get_language
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from seonggwa.evaluations.domain import decisions as policies
 from seonggwa.evaluations.domain.whatif import what_if
@@ -16,7 +16,7 @@ from ..forms import WhatIfForm
 MAX_ROWS = 500  # rows listed on the page; the counts above always cover every result
 
 
-@require_GET
+@require_safe
 @what_if_required
 def what_if_view(request):
     results = what_if_results(request.user, Result.objects.outsourcing())
