@@ -383,3 +383,40 @@ class PanelScoredResultTests(ResultWorkflowBase):
         self.assertEqual(self.fire(self.client, "finalise", result).status_code, 302)
         result.refresh_from_db()
         self.assertEqual((result.status, result.scale_max), (Status.FINALISED, 200))
+
+
+class RoundPagesTests(TestCase):
+    """A national round has thousands of results: its page shows every one of them, a page
+    at a time, and never silently drops the rest."""
+
+    @classmethod
+    def setUpTestData(cls):
+        from seonggwa.office.views.rounds import ROUND_PAGE_SIZE
+        from seonggwa.registry.models import Service
+
+        cls.size = ROUND_PAGE_SIZE
+        cls.round = draft_round(2024)
+        dept = org("평생교육과")
+        services = Service.objects.bulk_create(
+            Service(key=f"svc-8{i:03d}", name=f"사무 {i:03d}", department=dept,
+                    annual_cost=600_000_000) for i in range(ROUND_PAGE_SIZE + 30))
+        workflow.record_results(cls.round, [
+            workflow.PublishedTotal(service=s, score=str(50 + (i % 50)))
+            for i, s in enumerate(services)], actor_label="test")
+        cls.officer = make_user("officer", Role.OFFICER)
+
+    def test_every_result_is_on_one_of_the_pages(self):
+        self.client.force_login(self.officer)
+        url = reverse("office:round", args=[self.round.pk])
+        first = self.client.get(url).content.decode()
+        second = self.client.get(url, {"page": 2}).content.decode()
+        total = self.size + 30
+        self.assertIn(f"결과 {total}건", first)  # the caption counts all, not the page
+        shown = [f"사무 {i:03d}" for i in range(total)]
+        on_first = [name for name in shown if f">{name}<" in first]
+        on_second = [name for name in shown if f">{name}<" in second]
+        self.assertEqual(len(on_first), self.size)
+        self.assertEqual(len(on_second), 30)
+        self.assertEqual(sorted(on_first + on_second), shown)
+        self.assertIn('rel="next"', first)
+        self.assertEqual(self.client.get(url, {"page": 3}).status_code, 404)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from seonggwa.access.policy import visible_results, visible_rounds
 from seonggwa.core import concurrency
+from seonggwa.core.listing import paginate
 from seonggwa.evaluations.domain import decisions, lifecycle, workflow
 from seonggwa.evaluations.domain.decisions import decision_date
 from seonggwa.evaluations.domain.errors import WorkflowError
@@ -47,6 +48,10 @@ def round_list(request):
     return render(request, "office/rounds.html", {"nav": "rounds", "rounds": rounds})
 
 
+#: Results per page of a round's page.
+ROUND_PAGE_SIZE = 100
+
+
 @require_safe
 @office_required
 def round_detail(request, pk: int):
@@ -55,8 +60,11 @@ def round_detail(request, pk: int):
     if rnd is None:
         raise Http404(_("볼 수 있는 평가 차수가 아닙니다."))
     framework = rnd.framework_version.framework if rnd.framework_version_id else None
-    results = list(visible_results(request.user, rnd.results.all())
-                   .select_related("subject").order_by("-score", "subject__name")[:500])
+    # Every result, a page at a time (a national round has thousands): highest score first.
+    page = paginate(request, visible_results(request.user, rnd.results.all())
+                    .select_related("subject").order_by("-score", "subject__name", "pk"),
+                    per_page=ROUND_PAGE_SIZE)
+    results = list(page.object_list)
     areas = []
     policy = None
     officer_view = request.user.has_perm("evaluations.manage_round", rnd)
@@ -77,6 +85,7 @@ def round_detail(request, pk: int):
         policy = decisions.policy_in_force_or_none(decision_date(rnd), framework)
     return render(request, "office/round_detail.html", {
         "nav": "rounds", "round": rnd, "framework": framework, "results": results,
+        "page": page,
         "officer_view": officer_view, "round_actions": round_actions(request.user, rnd),
         "next": request.get_full_path(),
         "areas": areas, "policy": policy, "decision_date": decision_date(rnd),
