@@ -59,3 +59,19 @@ def test_current_result_follows_every_write():
     values = current.current_values([svc.pk, alone.pk])
     assert values[svc.pk]["latest_result_id"] == _row(svc)[0]
     assert values[alone.pk]["latest_score"] is None
+
+
+def test_results_carry_their_rounds_year_and_number_for_ordering():
+    """Result lists order on the result's own (indexed) year and round number; the write
+    path copies them from the round, for the engine's bulk path and a plain save alike."""
+    from evaluations.factories import legacy_result
+
+    later = draft_round(2024, 2)
+    earlier = draft_round(2023, 1)
+    recorded = workflow.record_result(service=service("svc-9101"), round=later, score="70",
+                                      actor_label="test")
+    saved = legacy_result(service("svc-9102"), earlier, "80")
+    recorded.refresh_from_db()
+    assert (recorded.year, recorded.round_number) == (2024, 2)
+    assert (saved.year, saved.round_number) == (2023, 1)
+    assert list(Result.objects.all()) == [saved, recorded]

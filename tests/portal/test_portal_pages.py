@@ -106,6 +106,17 @@ class ResultsListTests(PortalTestCase):
         html = self.client.get(self.url, {"q": "홍릉"}).content.decode()
         self.assertEqual(len(table_rows(html)), 2)
 
+    def test_department_menu_lists_departments_with_published_results(self):
+        expected = published_rows(round__year__year=2020, department__name="자원순환과")
+        dept = expected.first().department
+        html = self.client.get(self.url, {"department": dept.pk}).content.decode()
+        self.assertIn(f'<option value="{dept.pk}" selected>{dept.name}</option>', html)
+        menu = re.search(r'<select name="department".*?</select>', html, re.S).group(0)
+        offered = set(re.findall(r'<option value="(\d+)"', menu))
+        with_published = {str(pk) for pk in published_rows().values_list(
+            "department_id", flat=True).distinct() if pk is not None}
+        self.assertEqual(offered, with_published)
+
     def test_sort_by_score(self):
         html = self.client.get(self.url, {"year": 2019, "sort": "-score"}).content.decode()
         scores = [float(r[4]) for r in table_rows(html)]

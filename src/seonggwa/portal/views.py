@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 from seonggwa.core.converters import year_or_404
 from seonggwa.core.downloads import XLSX
 from seonggwa.core.listing import paginate
+from seonggwa.core.options import option_tags
 from seonggwa.evaluations.interfaces import opendata, opendata_published, presentation
 from seonggwa.registry.models import Service
 
@@ -49,7 +50,8 @@ def _results_context(request, *, fixed_year: int | None = None) -> dict:
         data["year"] = str(fixed_year)
     elif year_or_404(data.get("year")) not in (None, *years):
         raise Http404(_("공개된 결과가 없는 연도입니다."))
-    form = PublicResultFilter(data, years=years, departments=public_departments())
+    departments = public_departments()
+    form = PublicResultFilter(data, years=years, departments=departments)
     form.is_valid()
     filters = getattr(form, "cleaned_data", {}) or {}
     year = fixed_year if fixed_year is not None else filters.get("year")
@@ -66,6 +68,8 @@ def _results_context(request, *, fixed_year: int | None = None) -> dict:
                                       q=filters.get("q", ""))
                     .order_by("round__year__year", "round__number", "order"))
     return {"form": form, "page": page, "sort": sort, "count": page.paginator.count,
+            "department_options": option_tags(departments.values_list("pk", "name"),
+                                              form["department"].value()),
             "years": years, "narrated": narrated,
             "searching": bool(filters.get("q") or filters.get("department"))}
 

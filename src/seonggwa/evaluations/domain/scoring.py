@@ -248,6 +248,7 @@ def store_outcomes(round_: Round, subjects: Sequence[Subject], result: engine.Ba
         else:
             updated.append(res)
         res.round = round_  # the caller's instance: str(res) needs no query
+        res.year, res.round_number = round_.year.year, round_.number
         res.framework_version = version
         for name, value in fields.items():
             setattr(res, name, value)

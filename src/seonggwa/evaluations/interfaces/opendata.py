@@ -77,7 +77,7 @@ def iter_open_data_rows(results=None) -> Iterator[dict]:
     """Published results as dicts with :data:`COLUMNS` as keys, oldest first (a
     generator; two queries in all)."""
     qs = (Result.objects.outsourcing() if results is None else results).published()
-    qs = qs.order_by("round__year__year", "round__number", "seq", "id").values_list(*_FIELDS)
+    qs = qs.order_by("year", "round_number", "seq", "id").values_list(*_FIELDS)
     round_inst, year_inst = _institution_names()
     labels = _decision_labels()
     for (round_id, year_id, year, number, seq, key, name, department, contractor, score,

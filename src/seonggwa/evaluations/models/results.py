@@ -66,6 +66,10 @@ class Result(models.Model):
     subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="results",
                                 verbose_name=_("평가 대상"))
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="results")
+    # The round's year and number, copied when the result is created (a round never moves),
+    # so lists order results with an index on this table instead of sorting a join of three.
+    year = models.PositiveSmallIntegerField(_("평가 연도"), null=True, editable=False)
+    round_number = models.PositiveSmallIntegerField(_("평가 차수"), null=True, editable=False)
     framework_version = models.ForeignKey(
         FrameworkVersion, verbose_name=_("평가틀 버전"), on_delete=models.PROTECT,
         related_name="results")
@@ -101,7 +105,7 @@ class Result(models.Model):
     objects = ResultQuerySet.as_manager()
 
     class Meta:
-        ordering = ["round__year__year", "round__number", "seq", "id"]
+        ordering = ["year", "round_number", "seq", "id"]
         verbose_name = _("평가 결과")
         verbose_name_plural = _("평가 결과")
         constraints = [
@@ -120,6 +124,9 @@ class Result(models.Model):
                          name="evaluations_result_stats_idx"),
             # a service's result of a year (the office list's year filter)
             models.Index(fields=["service", "round"], name="evaluations_result_svc_rnd_idx"),
+            # the default order of every result list (public results, exports)
+            models.Index(fields=["year", "round_number", "seq", "id"],
+                         name="evaluations_result_order_idx"),
         ]
 
     def __str__(self) -> str:
@@ -128,9 +135,10 @@ class Result(models.Model):
         when = f"{rnd.year.year}-{rnd.number}" if rnd.number else f"{rnd.year.year}"
         return f"{self.service_name or self.subject} ({when}) {self.score}"
 
-    @property
-    def year(self) -> int:
-        return self.round.year.year
+    def save(self, *args, **kwargs):
+        if self.year is None and self.round_id is not None:
+            self.year, self.round_number = self.round.year.year, self.round.number
+        super().save(*args, **kwargs)
 
     @property
     def framework(self):
