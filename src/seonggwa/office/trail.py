@@ -15,7 +15,8 @@ from django.utils.translation import gettext_lazy
 from seonggwa.core import concurrency
 from seonggwa.core.formatting import format_score
 from seonggwa.core.models import AuditEvent
-from seonggwa.evaluations.domain.decisions import decision_label, get_policy
+from seonggwa.evaluations.domain.decisions import decision_label, policy_label
+from seonggwa.evaluations.interfaces.presentation import framework_version_label
 from seonggwa.evaluations.models import FollowUpStatus, FrameworkVersion, Status
 
 ACTIONS = {
@@ -115,7 +116,7 @@ def _value(key: str, value) -> str:
     if key == "decision_code":
         return decision_label(value)
     if key == "policy_id":
-        return _policy(value)
+        return policy_label(value) or str(value)
     if key == "framework_version":
         return _framework_version(value)
     if key == "follow_up_status":
@@ -127,24 +128,22 @@ def _value(key: str, value) -> str:
     return str(value)
 
 
-def _policy(policy_id: str) -> str:
-    """A threshold policy in words ("60점 미만 재계약 배제"), not its code."""
-    try:
-        return get_policy(policy_id).label
-    except KeyError:
-        return str(policy_id)
+#: (language, "framework-id@version") → its label; stored versions never change, so each
+#: is looked up once per process and language, not once per trail row.
+_VERSION_LABELS: dict[tuple[str, str], str] = {}
 
 
 def _framework_version(value: str) -> str:
     """``framework-id@version`` as the framework's title and version."""
-    framework_id, _at, version = str(value).partition("@")
-    found = FrameworkVersion.objects.filter(framework_id=framework_id, version=version).first()
-    if found is None:
-        return str(value)
-    framework = found.framework
-    english = (translation.get_language() or "").startswith("en")
-    title = (framework.title_en if english else None) or framework.title
-    return f"{title} ({version})"
+    key = (translation.get_language() or "", str(value))
+    if key not in _VERSION_LABELS:
+        framework_id, _at, version = key[1].partition("@")
+        found = FrameworkVersion.objects.filter(framework_id=framework_id,
+                                                version=version).first()
+        if found is None:
+            return key[1]
+        _VERSION_LABELS[key] = framework_version_label(found.framework, version)
+    return _VERSION_LABELS[key]
 
 
 def _model(object_type: str):

@@ -154,6 +154,18 @@ def decision_view(framework: engine.Framework, code: str, *, policy_id: str = ""
                         policy_id=policy_id)
 
 
+def policy_label(policy_id: str, framework: engine.Framework | None = None) -> str | None:
+    """The threshold policy in words in the active language ("60점 미만 재계약 배제"),
+    never its code; ``None`` when ``framework`` (default: outsourcing) has no such
+    policy — the caller decides what to show then."""
+    if not policy_id:
+        return None
+    try:
+        return get_policy(policy_id, framework).label
+    except KeyError:
+        return None
+
+
 def decision_label(code: str, framework: engine.Framework | None = None) -> str:
     """The label of a decision code in the active language, from the framework document
     (default: outsourcing). Unknown codes are shown as they are."""

@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import QuerySet
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from seonggwa import engine
 from seonggwa.core import charts
 from seonggwa.evaluations.domain import decisions as policies
 from seonggwa.evaluations.domain import frameworks, statistics
@@ -34,16 +36,16 @@ def label_decisions(results) -> None:
     for r in results:
         framework = found.get(r.framework_version_id)
         r.decision_display = policies.decision_label(r.decision_code, framework)
-        r.policy_display = _policy_label(r.policy_id, framework)
+        # a policy of a framework version no longer shipped: say nothing
+        r.policy_display = policies.policy_label(r.policy_id, framework) or ""
 
 
-def _policy_label(policy_id: str, framework) -> str:
-    if not policy_id:
-        return ""
-    try:
-        return policies.get_policy(policy_id, framework).label
-    except KeyError:  # a policy of a framework version no longer shipped: say nothing
-        return ""
+def framework_version_label(framework: engine.Framework, version: str) -> str:
+    """A stored framework version as officials read it: its title in the active language
+    and its version ("민간위탁 종합성과평가 (총점 공개분) (published-total)")."""
+    english = (get_language() or "").startswith("en")
+    title = (framework.title_en if english else None) or framework.title
+    return f"{title} ({version})"
 
 
 @dataclass

@@ -20,6 +20,7 @@ from seonggwa.core.listing import paginate
 from seonggwa.evaluations.domain import decisions, lifecycle, workflow
 from seonggwa.evaluations.domain.decisions import decision_date
 from seonggwa.evaluations.domain.errors import WorkflowError
+from seonggwa.evaluations.interfaces import presentation
 from seonggwa.evaluations.models import AreaOutcome, Round, Status
 
 from ..access import office_required
@@ -43,8 +44,8 @@ def round_list(request):
     rounds = list(rounds)
     for r in rounds:  # the framework by its title and version, not its stored code
         fv = r.framework_version
-        r.framework_label = (f"{_label(fv.framework.title, fv.framework.title_en)} "
-                             f"({fv.version})") if fv else ""
+        r.framework_label = presentation.framework_version_label(
+            fv.framework, fv.version) if fv else ""
     return render(request, "office/rounds.html", {"nav": "rounds", "rounds": rounds})
 
 
