@@ -6,33 +6,15 @@ at (``SEONGGWA_SCREENSHOTS``, default a folder under /tmp)."""
 
 from __future__ import annotations
 
-import os
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-SHOTS = Path(os.environ.get("SEONGGWA_SCREENSHOTS", "/tmp/seonggwa-screenshots"))
+from browser.helpers import BROWSER
+from browser.helpers import SCREENSHOTS as SHOTS
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                       reason=f"Debian's Chromium is not installed at {CHROMIUM} "
-                              "(apt-get install chromium)"),
-]
-
-
-@pytest.fixture
-def chromium():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield browser
-        browser.close()
+pytestmark = BROWSER
 
 
 @pytest.fixture
@@ -79,14 +61,14 @@ def _overflowing(page) -> list[str]:
 
 
 @pytest.mark.parametrize("width", [1280, 375])
-def test_officer_finalises_publishes_and_corrects(live_server, round_of_three, chromium,
+def test_officer_finalises_publishes_and_corrects(live_server, round_of_three, browser,
                                                   width):
     # (the browser is requested after the data, so it is closed before the data's
     # clean-up ends the live server's database sessions)
     from seonggwa.evaluations.models import Result, Status
 
     rnd, results = round_of_three
-    context = chromium.new_context(locale="ko-KR", viewport={"width": width, "height": 900})
+    context = browser.new_context(locale="ko-KR", viewport={"width": width, "height": 900})
     page = context.new_page()
     try:
         page.goto(f"{live_server.url}/accounts/login/?next=/office/rounds/{rnd.pk}/")
