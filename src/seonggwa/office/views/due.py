@@ -9,7 +9,13 @@ from django.utils.translation import gettext as _
 from seonggwa.core import concurrency
 from seonggwa.core.listing import paginate
 from seonggwa.core.models import AuditEvent
-from seonggwa.evaluations.domain.due import due_list
+from seonggwa.evaluations.domain.due import (
+    EXCLUDED,
+    INCLUDED,
+    NEEDS_REVIEW,
+    NOT_DUE,
+    DueRows,
+)
 from seonggwa.evaluations.domain.workflow import WorkflowError, adjust_due
 from seonggwa.evaluations.models import DueAdjustment, EvaluationYear
 from seonggwa.registry.models import ContractPeriod, Service
@@ -35,32 +41,31 @@ def _adjustments(year: int, service: Service | None = None):
 DUE_PAGE_SIZE = 100
 
 
-def _sections(due) -> list[tuple[str, str, list]]:
-    """The tables of the due list in page order: (caption, default action, entries)."""
-    sections = []
-    for number, entries in due.by_round().items():
-        caption = (_("%(n)s차 (%(count)s개)") % {"n": number, "count": len(entries)}
-                   if number else _("차수 미정 (%(count)s개)") % {"count": len(entries)})
-        sections.append((caption, "exclude", entries))
-    for caption, entries in ((_("담당관이 제외한 사무"), due.excluded),
-                             (_("확인 필요: 연 사업비 미등록"), due.needs_review),
-                             (_("기간은 끝나지만 대상이 아닌 사무"), due.not_due)):
-        if entries:
-            sections.append((f"{caption} ({len(entries)})", "include", entries))
-    return sections
+def _caption(section: int, round_number: int | None, counts) -> str:
+    """A table's caption with its whole count (not the page's)."""
+    if section == INCLUDED:
+        count = counts.by_round[round_number]
+        if round_number:
+            return _("%(n)s차 (%(count)s개)") % {"n": round_number, "count": count}
+        return _("차수 미정 (%(count)s개)") % {"count": count}
+    caption = {EXCLUDED: _("담당관이 제외한 사무"),
+               NEEDS_REVIEW: _("확인 필요: 연 사업비 미등록"),
+               NOT_DUE: _("기간은 끝나지만 대상이 아닌 사무")}[section]
+    return f"{caption} ({counts.others[section]})"
 
 
-def _page_of_sections(request, due):
-    """The requested page of every row of the due list (``DUE_PAGE_SIZE`` rows; a page
-    that does not exist is 404), grouped back into the tables its rows belong to."""
-    sections = _sections(due)
-    rows = [(index, entry) for index, (_c, _a, entries) in enumerate(sections)
-            for entry in entries]
+def _page_of_sections(request, rows: DueRows):
+    """The requested page of the due list (``DUE_PAGE_SIZE`` rows; a page that does not
+    exist is 404), grouped into the tables its rows belong to: (caption, default action,
+    entries). Only the page's rows are read and built."""
     page = paginate(request, rows, per_page=DUE_PAGE_SIZE)
-    shown: dict[int, list] = {}
-    for index, entry in page.object_list:
-        shown.setdefault(index, []).append(entry)
-    return page, [(sections[i][0], sections[i][1], entries) for i, entries in shown.items()]
+    tables: dict[tuple[int, int | None], list] = {}
+    for section, entry in page.object_list:
+        table = (section, entry.round_number if section == INCLUDED else None)
+        tables.setdefault(table, []).append(entry)
+    return page, [(_caption(section, number, rows.counts),
+                   "exclude" if section == INCLUDED else "include", entries)
+                  for (section, number), entries in tables.items()]
 
 
 @officer_required
@@ -93,15 +98,15 @@ def due_view(request, year: int):
                     messages.success(request, _("평가대상 조정을 기록했습니다: %(name)s")
                                      % {"name": service.name})
                     return redirect(request.get_full_path())  # the same page
-    due = due_list(year)
-    page, sections = _page_of_sections(request, due)
+    rows = DueRows(year)
+    page, sections = _page_of_sections(request, rows)
     years = sorted(set(EvaluationYear.objects.values_list("year", flat=True))
                    | set(ContractPeriod.objects.dates("end", "year").values_list(
                        "end__year", flat=True)) | {year})
     history = (DueAdjustment.objects.filter(year=year).select_related("service")
                .order_by("-at", "-id")[:100])
     return render(request, "office/due.html", {
-        "nav": "due", "year": year, "due": due, "page": page, "sections": sections,
+        "nav": "due", "year": year, "due": rows.counts, "page": page, "sections": sections,
         "form": form,
         "years": years, "history": history, "actions": DueAdjustment.Action.choices,
         "version": version,
