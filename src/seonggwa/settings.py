@@ -93,6 +93,12 @@ INSTALLED_APPS = [
     "seonggwa.accounts",
     "seonggwa.registry",
     "seonggwa.evaluations",
+    # The evaluation as people run it (issue 9): each app owns one part of the process.
+    "seonggwa.schedules",
+    "seonggwa.submissions",
+    "seonggwa.panels",
+    "seonggwa.sheets",
+    "seonggwa.appeals",
     "seonggwa.access",
     "seonggwa.office",
     "seonggwa.portal",

@@ -276,6 +276,12 @@ class Framework:
         """(minimum, maximum) total a subject can reach, caps above 1 included."""
         return 0.0, _max_total(self)
 
+    @property
+    def process(self) -> Mapping[str, Any]:
+        """The ``process`` sections of the document (deadlines, panel, integrity, appeal);
+        empty when the framework states none."""
+        return self.document.get("process") or {}
+
     @cached_property
     def fingerprint(self) -> str:
         """sha256 of the canonical document: identifies the exact rules of a result."""
@@ -477,7 +483,7 @@ _TOP_FIELDS = (
     "schema", "id", "version", "title", "title_en", "scheme", "description", "sources",
     "total", "weighting", "weight_total", "validate_total", "combine", "groups", "panel",
     "not_applicable", "missing", "rounding", "achievement", "classification", "scales",
-    "decisions", "bands", "policies", "areas", "notes",
+    "decisions", "bands", "policies", "areas", "notes", "process",
 )
 
 
@@ -522,6 +528,7 @@ def _parse_framework(data: Any, source: str) -> Framework:
     decimals = _parse_decimals(rounding)
     rounding.choice("mode", ("half_up",), "half_up")
     decide_on = rounding.choice("decide_on", DECIDE_ON, "rounded")
+    _check_process(doc)
     framework = Framework(
         id=framework_id,
         version=str(doc.text("version")),
@@ -552,6 +559,16 @@ def _parse_framework(data: Any, source: str) -> Framework:
     policies = _parse_policies(doc, framework.score_range)
     decisions = _parse_decisions(doc, bands, policies)
     return _replace(framework, bands=bands, policies=policies, decisions=decisions)
+
+
+def _check_process(doc: _Doc) -> None:
+    """``process`` holds the rules of the evaluation *as people run it* (deadlines, panel
+    composition, score integrity, appeals). The engine does not score with them, so it only
+    checks the shape; each Django app validates its own section when a version is imported
+    (:mod:`seonggwa.core.process`). They are part of the document, hence of the fingerprint:
+    changing a deadline rule makes a new framework version."""
+    if doc.has("process") and not isinstance(doc.data["process"], Mapping):
+        raise FrameworkError(doc.at("process"), "expected a mapping of process sections")
 
 
 def _replace(framework: Framework, **changes: Any) -> Framework:

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 import seonggwa.core.converters  # noqa: F401  (registers <key:…>, <year:…>, <id:…>)
 
@@ -48,4 +48,10 @@ urlpatterns = [
     path("registry/xlsx/template.xlsx", registry.registry_template,
          name="registry_template"),
     path("registry/xlsx/export.xlsx", registry.registry_export, name="registry_export"),
+    # The evaluation as people run it: schedules, submissions, panels, sheets, appeals.
+    path("", include("seonggwa.office.routes.schedules")),
+    path("", include("seonggwa.office.routes.submissions")),
+    path("", include("seonggwa.office.routes.panels")),
+    path("", include("seonggwa.office.routes.sheets")),
+    path("", include("seonggwa.office.routes.appeals")),
 ]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from seonggwa import engine
 from seonggwa.core.audit import record
+from seonggwa.core.process import process_problems
 from seonggwa.evaluations.domain.errors import WorkflowError
 from seonggwa.evaluations.models import FrameworkVersion, Rating, Result, Round
 
@@ -41,6 +42,15 @@ def _jsonable_document(framework: engine.Framework) -> dict:
     return json.loads(json.dumps(framework.document, default=str, ensure_ascii=False))
 
 
+def _refuse_bad_process(framework: engine.Framework) -> None:
+    """The process sections (deadlines, panel, integrity, appeal) are checked by the apps
+    that run them; a wrong one is refused like a wrong scoring rule."""
+    problems = process_problems(framework.process)
+    if problems:
+        raise WorkflowError(_("평가틀 문서가 올바르지 않습니다: %(error)s") % {
+            "error": "; ".join(f"{path}: {message}" for path, message in problems)})
+
+
 @transaction.atomic
 def import_framework_version(document, *, source: str = "", actor=None,
                              actor_label: str = "") -> FrameworkVersion:
@@ -59,6 +69,7 @@ def import_framework_version(document, *, source: str = "", actor=None,
         except engine.FrameworkError as exc:
             raise WorkflowError(_("평가틀 문서가 올바르지 않습니다: %(error)s")
                                 % {"error": exc}) from None
+    _refuse_bad_process(framework)
     stored_doc = _jsonable_document(framework)
     # Re-validate what will be stored so a version that cannot be read back never lands.
     checksum = engine.framework_from_dict(stored_doc, source=source).fingerprint

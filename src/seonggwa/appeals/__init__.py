@@ -1,0 +1,1 @@
+"""Notification of results, the in-app notice list, the one objection, re-review and the final lock."""

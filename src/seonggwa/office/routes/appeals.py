@@ -1,0 +1,3 @@
+"""Office pages of the appeals part of the evaluation process."""
+
+urlpatterns: list = []

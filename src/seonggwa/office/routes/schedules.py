@@ -1,0 +1,3 @@
+"""Office pages of the schedules part of the evaluation process."""
+
+urlpatterns: list = []

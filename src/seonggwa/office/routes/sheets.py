@@ -1,0 +1,3 @@
+"""Office pages of the sheets part of the evaluation process."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Office pages of the submissions part of the evaluation process."""
+
+urlpatterns: list = []

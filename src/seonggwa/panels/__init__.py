@@ -1,0 +1,1 @@
+"""Who evaluates: panel composition rules per framework, the conflict-of-interest check before anyone is invited, recusal and challenge, assignment."""

@@ -1,0 +1,1 @@
+"""Deadlines that explain themselves: Korean working-day calendars (the holidays package plus an officer-edited table of extra days off), windows that open and close by themselves (a task and `seonggwa tick`)."""
