@@ -84,3 +84,17 @@ class DuePagingTests(TestCase):
                                   "reason": "다시 포함", "version": version})
         self.assertEqual(stale.status_code, 400)
         self.assertEqual(DueAdjustment.objects.filter(service__key=key).count(), 1)
+
+
+class DueYearLinksTests(TestCase):
+    def test_year_links_name_the_years_in_which_contracts_end(self):
+        officer = User.objects.create_user("officer")
+        Profile.objects.create(user=officer, role=Role.OFFICER)
+        for key, end in (("svc-y1", dt.date(2019, 6, 30)), ("svc-y2", dt.date(2022, 1, 31))):
+            s = Service.objects.create(key=key, name=key, annual_cost=600_000_000)
+            ContractPeriod.objects.create(service=s, start=dt.date(2017, 1, 1), end=end)
+        self.client.force_login(officer)
+        html = self.client.get(reverse("office:due", args=[2024])).content.decode()
+        links = re.findall(r'href="/office/due/(\d{4})/"', html)
+        self.assertEqual(links, ["2019", "2022"])  # 2020, 2021: no contract ends
+        self.assertIn('aria-current="page">2024<', html)

@@ -41,6 +41,18 @@ def _adjustments(year: int, service: Service | None = None):
 DUE_PAGE_SIZE = 100
 
 
+def _contract_end_years() -> list[int]:
+    """The years in which some contract ends: the first and last end, then one probe of
+    the end index per year between (listing the distinct years of every contract's end
+    read all of them: 0.4 s at 50,000 services)."""
+    ends = ContractPeriod.objects.order_by("end").values_list("end", flat=True)
+    first, last = ends.first(), ends.last()  # each one walk of the index from one side
+    if first is None:
+        return []
+    return [y for y in range(first.year, last.year + 1)
+            if ContractPeriod.objects.filter(end__year=y).exists()]
+
+
 def _caption(section: int, round_number: int | None, counts) -> str:
     """A table's caption with its whole count (not the page's)."""
     if section == INCLUDED:
@@ -101,8 +113,7 @@ def due_view(request, year: int):
     rows = DueRows(year)
     page, sections = _page_of_sections(request, rows)
     years = sorted(set(EvaluationYear.objects.values_list("year", flat=True))
-                   | set(ContractPeriod.objects.dates("end", "year").values_list(
-                       "end__year", flat=True)) | {year})
+                   | set(_contract_end_years()) | {year})
     history = (DueAdjustment.objects.filter(year=year).select_related("service")
                .order_by("-at", "-id")[:100])
     return render(request, "office/due.html", {
