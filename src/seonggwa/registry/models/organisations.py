@@ -41,6 +41,11 @@ class Organisation(models.Model):
         help_text=_("원문 표기의 오류를 바로잡은 이름. 원문은 그대로 둡니다."),
     )
     correction_note = models.CharField(_("정정 사유"), max_length=300, blank=True)
+    district = models.CharField(
+        _("자치구"), max_length=20, blank=True,
+        help_text=_("기관이 속한 자치구(예: 서대문구). 평가단 이해충돌 확인에서 같은 자치구를 "
+                    "가려냅니다."),
+    )
 
     objects = OrganisationQuerySet.as_manager()
 
