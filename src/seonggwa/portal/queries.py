@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef
 
 from seonggwa.core.listing import Sorter
 from seonggwa.core.search import search
+from seonggwa.evaluations.domain import statistics
 from seonggwa.evaluations.models import Narrative, Result, Status
 from seonggwa.registry.models import Organisation
 
@@ -39,8 +40,8 @@ NARRATIVE_SEARCH_FIELDS = ("service_name", "service__name", "scope")
 
 
 def filter_results(queryset, *, year=None, department=None, q=""):
-    if year:
-        queryset = queryset.filter(round__year__year=year)
+    if year:  # the result's own indexed year: a range of the order index, not a scan
+        queryset = queryset.filter(year=year)
     if department is not None:
         queryset = queryset.filter(department=department)
     return search(queryset, q, RESULT_SEARCH_FIELDS)
@@ -62,8 +63,7 @@ def narrative_only(queryset):
 
 
 def public_years() -> list[int]:
-    return list(published_results().order_by("round__year__year")
-                .values_list("round__year__year", flat=True).distinct())
+    return statistics.result_years(published_results())  # from the per-round tallies
 
 
 def public_evaluation_years() -> list[int]:

@@ -39,7 +39,10 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 import numpy as np
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Floor
+from django.db.models.expressions import Col
+from django.db.models.functions import Coalesce, Floor
+from django.db.models.lookups import Exact, In
+from django.db.models.sql.where import AND, WhereNode
 from django.utils.translation import gettext_lazy
 
 from seonggwa.core.formatting import (
@@ -51,6 +54,7 @@ from seonggwa.core.formatting import (
 )
 from seonggwa.evaluations.domain import decisions as policies
 from seonggwa.evaluations.models import EvaluationYear, PublishedSummary, Result, Round, Status
+from seonggwa.evaluations.models.results import ResultTally
 
 RECOMPUTED = "recomputed"
 PUBLISHED = "published"
@@ -150,6 +154,73 @@ def _mean(values: list[Decimal]) -> Decimal | None:
     return sum(values, Decimal(0)) / Decimal(len(values))
 
 
+# The statistics read the per-round tallies (``ResultTally``, kept by database triggers)
+# instead of the result rows when the results asked for are "every result of some
+# rounds, statuses, schemes or years": a few rows per round instead of every result. Any
+# other selection (a search, a department) is counted from the rows as before.
+
+# (model, field) of a result filter -> the same filter on the tally
+_TALLY_PATHS = {(Result, "status"): "status", (Result, "round"): "round",
+                (Result, "year"): "round__year__year", (Round, "scheme"): "round__scheme",
+                (Round, "status"): "round__status", (Round, "id"): "round",
+                (EvaluationYear, "year"): "round__year__year"}
+
+
+def _tally_condition(node) -> Q | None:
+    """``node`` of a result query's WHERE as a filter on the tally, or None when it
+    filters on anything the tally does not keep."""
+    if isinstance(node, WhereNode):
+        if node.negated or node.connector != AND:
+            return None
+        out = Q()
+        for child in node.children:
+            part = _tally_condition(child)
+            if part is None:
+                return None
+            out &= part
+        return out
+    if not isinstance(node, Exact | In) or not isinstance(node.lhs, Col):
+        return None
+    field = node.lhs.target
+    path = _TALLY_PATHS.get((field.model, field.name))
+    if path is None or not isinstance(node.rhs, str | int | list | tuple | set | frozenset):
+        return None
+    return Q(**{f"{path}__{node.lookup_name}": node.rhs})
+
+
+def tally_of(results: QuerySet | None) -> QuerySet | None:
+    """The tally rows standing for ``results`` (every result when None), or None when
+    ``results`` is a selection the tally cannot answer."""
+    qs = Result.objects.all() if results is None else results
+    query = qs.query
+    if (query.model is not Result or query.is_sliced or query.combinator
+            or query.is_empty() or query.distinct):
+        return None
+    condition = _tally_condition(query.where)
+    return None if condition is None else ResultTally.objects.filter(condition)
+
+
+def _whole(value) -> bool:
+    return value is not None and Decimal(value) == Decimal(value).to_integral_value()
+
+
+def result_count(results: QuerySet) -> int:
+    """How many ``results`` there are (from the tally when it can answer)."""
+    tally = tally_of(results)
+    if tally is None:
+        return results.count()
+    return tally.aggregate(rows=Coalesce(Sum("n"), 0))["rows"]
+
+
+def result_years(results: QuerySet) -> list[int]:
+    """The years ``results`` has rows in, oldest first (from the tally when it can
+    answer: a few rows per round instead of every result)."""
+    tally = tally_of(results)
+    source = results if tally is None else tally
+    return list(source.order_by("round__year__year")
+                .values_list("round__year__year", flat=True).distinct())
+
+
 class _Figures:
     """Counts and the exact sum of the scores of a year or a round (from the database)."""
 
@@ -211,12 +282,7 @@ class StatisticsData:
                                             self.rounds.values()) if p is not None}
         self.thresholds = {t: f"below_{i}" for i, t in
                            enumerate(sorted(t for t in wanted if t is not None))}
-        counts = {alias: Count("pk", filter=Q(score__lt=t))
-                  for t, alias in self.thresholds.items()}
-        rows = (_base(results).order_by().values("round__year__year", "round__number")
-                .annotate(n=Count("pk"), cents=Sum("score"),
-                          unpublished=Count("pk", filter=~Q(status=Status.PUBLISHED)),
-                          drafts=Count("pk", filter=Q(status=Status.DRAFT)), **counts))
+        rows = self._tallied(results) or self._counted(results)
         self.by_year: dict[int, _Figures] = {}
         self.by_round: dict[tuple[int, int | None], _Figures] = {}
         for row in rows:
@@ -237,6 +303,32 @@ class StatisticsData:
         for s in self.summary_list:
             if s.round_id is not None:
                 self.summaries.setdefault((s.year.year, s.round.number), s)
+
+    def _counted(self, results: QuerySet | None) -> QuerySet:
+        """One aggregate of the result rows per year and round."""
+        counts = {alias: Count("pk", filter=Q(score__lt=t))
+                  for t, alias in self.thresholds.items()}
+        return (_base(results).order_by().values("round__year__year", "round__number")
+                .annotate(n=Count("pk"), cents=Sum("score"),
+                          unpublished=Count("pk", filter=~Q(status=Status.PUBLISHED)),
+                          drafts=Count("pk", filter=Q(status=Status.DRAFT)), **counts))
+
+    def _tallied(self, results: QuerySet | None) -> list[dict] | None:
+        """The same figures from the tallies (a score is below a whole threshold exactly
+        when its whole point is), or None when the tally cannot answer."""
+        tally = tally_of(_base(results))
+        if tally is None or not all(_whole(t) for t in self.thresholds):
+            return None
+        counts = {alias: Coalesce(Sum("n", filter=Q(point__lt=t)), 0)
+                  for t, alias in self.thresholds.items()}
+        rows = list(tally.order_by().values("round__year__year", "round__number").annotate(
+            rows=Sum("n"), hundredths=Sum("cents"),
+            unpublished=Coalesce(Sum("n", filter=~Q(status=Status.PUBLISHED)), 0),
+            drafts=Coalesce(Sum("n", filter=Q(status=Status.DRAFT)), 0), **counts))
+        for row in rows:  # named as the row aggregate names them
+            row["n"] = row.pop("rows")
+            row["cents"] = Decimal(int(row.pop("hundredths") or 0)).scaleb(-2)
+        return rows
 
     def figures(self, year: int, round_number: int | None = None) -> _Figures | None:
         """Counts and exact sum of a year or a round, ``None`` without rows."""
@@ -542,11 +634,21 @@ def score_distribution(year: int | None = None, *, results: QuerySet | None = No
     # counted by the database, one group per bin: ``floor(score / width)``, the top edge
     # itself in the last bin (closed, as numpy's histogram)
     top = Decimal(repr(float(edges[-1])))
-    index = Case(When(score=top, then=Value(bins - 1)),
-                 default=Floor(F("score") / Value(bin_width)), output_field=IntegerField())
+    tally = tally_of(qs) if _whole(bin_width) and _whole(top) else None
+    if tally is not None:  # ⌊score / w⌋ = ⌊⌊score⌋ / w⌋ for a whole width
+        index = Case(When(point=int(top), whole=True, then=Value(bins - 1)),
+                     When(point__lt=0, then=Value(-1)),
+                     default=Floor(F("point") / Value(int(bin_width))),
+                     output_field=IntegerField())
+        groups = tally.order_by().values_list(index).annotate(rows=Sum("n"))
+    else:
+        index = Case(When(score=top, then=Value(bins - 1)),
+                     default=Floor(F("score") / Value(bin_width)),
+                     output_field=IntegerField())
+        groups = qs.order_by().values_list(index).annotate(n=Count("pk"))
     counts = [0] * bins
     n = 0
-    for key, count in qs.order_by().values_list(index).annotate(n=Count("pk")):
+    for key, count in groups:
         n += count
         if key is not None and 0 <= int(key) < bins:
             counts[int(key)] += count

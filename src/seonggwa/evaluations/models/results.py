@@ -276,3 +276,30 @@ class NarrativeItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.order}: {self.text[:40]}"
+
+
+class ResultTally(models.Model):
+    """How many results of a round, in a status, have a score in one whole point
+    (``point`` = ⌊score⌋; ``whole``: the score is exactly that point), and the exact sum
+    of their scores in hundredths.
+
+    Statistics pages (home, year page, dashboard) read these few rows per round instead
+    of every result. Kept by database triggers on ``evaluations_result`` (migration
+    0008): every insert, update of round, status or score, and delete — whichever code
+    path or bulk statement makes it — adjusts its bucket in the same transaction, so the
+    tally cannot drift from the rows. Never written by application code.
+    """
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=20)
+    point = models.IntegerField()
+    whole = models.BooleanField()
+    n = models.IntegerField()
+    cents = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["round", "status", "point", "whole"],
+                                               name="evaluations_tally_bucket")]
+
+    def __str__(self) -> str:
+        return f"{self.round_id} {self.status} {self.point}: {self.n}"
