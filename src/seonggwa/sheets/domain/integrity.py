@@ -1,0 +1,104 @@
+"""Score integrity instead of score floors: which ratings of a sheet need a written
+justification before it can be submitted, and why (``process.integrity``).
+
+A rating needs one when it is at the scale's minimum (``justify_minimum``) or further
+than ``outlier_sd`` standard deviations from the mean of the other members' current
+ratings of the same indicator for the same subject. The spread counted is at least half
+a scale step (a twentieth of the range on a continuous scale): without that floor a
+unanimous panel would make every different rating an outlier. This is a check on what a
+member enters, not a score: scores come from the engine only.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from seonggwa import engine
+from seonggwa.evaluations.models import Rating
+from seonggwa.sheets.domain.rules import integrity_of
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One rating that needs a justification, and the Korean sentence saying why."""
+
+    indicator: str
+    kind: str  # "minimum" or "outlier"
+    message: str
+
+
+def plain_number(value) -> str:
+    """A rating as typed: 4, 3.5, 27.25 (no trailing zeros, no exponent)."""
+    return format(Decimal(str(value)).normalize(), "f")
+
+
+def _spread_floor(scale: engine.Scale) -> float:
+    if scale.step:
+        return scale.step / 2
+    return (scale.max - scale.min) / 20
+
+
+def _sd(values: list[float], ddof: int) -> float:
+    if len(values) <= ddof:
+        return 0.0
+    mean = sum(values) / len(values)
+    return math.sqrt(sum((v - mean) ** 2 for v in values) / (len(values) - ddof))
+
+
+def others_ratings(sheet, codes) -> dict[str, list[float]]:
+    """The other members' current ratings of ``codes`` for the sheet's subject."""
+    found: dict[str, list[float]] = defaultdict(list)
+    rows = (Rating.objects.filter(round_id=sheet.round_id, subject_id=sheet.subject_id,
+                                  superseded_at__isnull=True, indicator__in=list(codes))
+            .exclude(evaluator_label=sheet.evaluator_label)
+            .values_list("indicator", "value"))
+    for code, value in rows:
+        found[code].append(float(value))
+    return found
+
+
+def flags(sheet, framework: engine.Framework, values: Mapping[str, Decimal | None]
+          ) -> list[Flag]:
+    """The ratings among ``values`` (indicator -> value) that need a justification."""
+    rules = integrity_of(framework)
+    if rules.outlier_sd is None and not rules.justify_minimum:
+        return []
+    given = {code: v for code, v in values.items() if v is not None}
+    others = others_ratings(sheet, given) if rules.outlier_sd is not None else {}
+    found = []
+    for code, value in given.items():
+        ind = framework.indicator(code)
+        scale = ind.scale
+        name = f"{ind.code} {ind.name}"
+        shown = plain_number(value)
+        if rules.justify_minimum and float(value) == scale.min:
+            label = scale.label_of(scale.min)
+            found.append(Flag(code, "minimum", _(
+                "%(goal)s: 평점 %(value)s%(label)s은(는) 척도의 최저점입니다. 이 평점을 준 "
+                "사유를 적어야 제출할 수 있습니다.") % {
+                    "goal": name, "value": shown, "label": f"({label})" if label else ""}))
+            continue
+        panel = others.get(code) or []
+        if rules.outlier_sd is None or not panel:
+            continue
+        mean = sum(panel) / len(panel)
+        sd = _sd(panel, framework.sd_ddof)
+        spread = max(sd, _spread_floor(scale))
+        limit = rules.outlier_sd * spread
+        distance = abs(float(value) - mean)
+        if distance > limit + 1e-9:
+            found.append(Flag(code, "outlier", _(
+                "%(goal)s: 평점 %(value)s은(는) 다른 위원 %(n)s명 평점의 평균 %(mean)s에서 "
+                "%(distance)s 떨어져 있어 기준(편차 %(spread)s의 %(k)s배 = %(limit)s)을 "
+                "넘습니다. 이 평점을 준 사유를 적어야 제출할 수 있습니다.") % {
+                    "goal": name, "value": shown, "n": len(panel),
+                    "mean": f"{mean:.2f}", "distance": f"{distance:.2f}",
+                    "spread": f"{spread:.2f}", "k": f"{rules.outlier_sd:g}",
+                    "limit": f"{limit:.2f}"}))
+    return found

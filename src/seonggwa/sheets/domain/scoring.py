@@ -1,0 +1,325 @@
+"""The officer's side of scoring: desk-review scores, who has not finished, computing
+results through the one compute path, and the aggregation explained step by step.
+
+- Desk-review scores (the civic platforms' quantitative 100, ``process.integrity.
+  desk_review``) go through the one write path of inputs,
+  :func:`seonggwa.evaluations.domain.inputs.record_ratings`, under one label
+  (:data:`DESK_LABEL`) whoever of the officers enters them: the desk review is one score
+  per subject, not one per officer.
+- Computing calls :func:`seonggwa.evaluations.domain.workflow.rescore`: the engine decides
+  total, grade band and decision, stored as draft results.
+- :func:`explain` reads what the engine stored (indicator and area outcomes, the result)
+  and the ratings it used; it converts each rating to points with the framework's own
+  scale only to show it, and never recomputes a total, a mean, a band or a decision.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import numpy as np
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from seonggwa import engine
+from seonggwa.accounts.models import Role
+from seonggwa.core.audit import record
+from seonggwa.evaluations.domain import workflow
+from seonggwa.evaluations.domain.errors import WorkflowError
+from seonggwa.evaluations.domain.inputs import RatingEntry, record_ratings
+from seonggwa.evaluations.domain.scoring import framework_for
+from seonggwa.evaluations.models import (
+    AreaOutcome,
+    Assignment,
+    IndicatorOutcome,
+    Rating,
+    Result,
+    Round,
+    Status,
+    Subject,
+)
+from seonggwa.sheets.domain.sheets import desk_indicator_codes, scoring_closed
+from seonggwa.sheets.models import Sheet, SheetState
+
+#: The evaluator label of desk-review scores (stored data, not a page text).
+DESK_LABEL = "서면평가"
+
+
+# ----------------------------------------------------------------- subjects of a round
+
+
+def round_subjects(round_: Round):
+    """The subjects scored in ``round_``: assigned to someone, holding a sheet, any input
+    or a result."""
+    ids = (set(Assignment.objects.filter(round=round_, subject__isnull=False)
+               .values_list("subject_id", flat=True))
+           | set(Sheet.objects.filter(round=round_).values_list("subject_id", flat=True))
+           | set(Rating.objects.filter(round=round_).values_list("subject_id", flat=True))
+           | set(Result.objects.filter(round=round_).values_list("subject_id", flat=True)))
+    return Subject.objects.filter(pk__in=ids).order_by("name", "pk")
+
+
+# ----------------------------------------------------------------- desk review
+
+
+@transaction.atomic
+def record_desk_review(round_: Round, scores: Mapping[Subject, Mapping[str, object]], *,
+                       actor) -> int:
+    """Store the desk-review scores given (subject -> indicator -> value; empty values are
+    left as they are) through the one input path. Every value is checked against its
+    indicator (0–points for direct points) and every subject's scoring must be open; the
+    first problem refuses the whole batch. Returns how many values changed."""
+    framework = framework_for(round_)
+    codes = desk_indicator_codes(framework)
+    entries, problems = [], []
+    for subject, values in scores.items():
+        given = {code: str(v).strip() for code, v in values.items()
+                 if v is not None and str(v).strip()}
+        if not given:
+            continue
+        unknown = [c for c in given if c not in codes]
+        if unknown:
+            problems.append(_("서면평가 지표가 아닙니다: %(codes)s")
+                            % {"codes": ", ".join(c[:60] for c in unknown)})
+            continue
+        closed = scoring_closed(round_, subject)
+        if closed:
+            problems.append(closed)
+            continue
+        entries += [RatingEntry(subject, code, value, DESK_LABEL) for code, value in given.items()]
+    if problems:
+        raise WorkflowError(problems)
+    try:
+        stored = record_ratings(round_, entries, actor=actor)
+    except WorkflowError as exc:
+        raise WorkflowError([_("서면평가 점수를 저장하지 못했습니다: %(why)s")
+                             % {"why": " ".join(exc.messages)}]) from None
+    if stored:
+        record("sheets.desk_review", round_, actor=actor, after={
+            "scores": [{"subject": r.subject.name, "indicator": r.indicator,
+                        "value": r.value} for r in stored]})
+    return len(stored)
+
+
+def desk_scores(round_: Round, subjects: Sequence[Subject]) -> dict[tuple[int, str], Decimal]:
+    """Current desk-review scores of ``subjects``: (subject id, indicator) -> value."""
+    codes = desk_indicator_codes(framework_for(round_))
+    return {(s, c): v for s, c, v in Rating.objects.filter(
+        round=round_, subject__in=list(subjects), indicator__in=codes,
+        evaluator_label=DESK_LABEL, superseded_at__isnull=True,
+    ).values_list("subject_id", "indicator", "value")}
+
+
+# ----------------------------------------------------------------- progress
+
+
+@dataclass
+class MemberProgress:
+    label: str
+    state: str | None  # a SheetState, or None: not opened yet
+    state_label: str
+    sheet_id: int | None = None
+    synthetic: bool = False
+    assigned: bool = True
+
+    @property
+    def finished(self) -> bool:
+        return self.state == SheetState.SUBMITTED
+
+
+@dataclass
+class SubjectProgress:
+    subject: Subject
+    members: list[MemberProgress] = field(default_factory=list)
+    desk: list[tuple[str, Decimal | None]] = field(default_factory=list)
+    result: Result | None = None
+    closed: str | None = None
+
+    @property
+    def unfinished(self) -> list[MemberProgress]:
+        return [m for m in self.members if m.assigned and not m.finished]
+
+    @property
+    def desk_missing(self) -> list[str]:
+        return [code for code, value in self.desk if value is None]
+
+
+def progress(round_: Round, subjects: Sequence[Subject]) -> list[SubjectProgress]:
+    """For each of ``subjects`` (a page of the round's): every assigned evaluator and the
+    state of their sheet, the desk-review scores entered, and the result so far. A
+    handful of queries whatever the number of subjects."""
+    subjects = list(subjects)
+    ids = [s.pk for s in subjects]
+    assigned = (Assignment.objects.filter(round=round_, user__profile__role=Role.EVALUATOR,
+                                          user__is_active=True)
+                .filter(Q(subject__isnull=True) | Q(subject_id__in=ids))
+                .select_related("user"))
+    whole, by_subject = [], defaultdict(list)
+    for a in assigned:
+        (whole if a.subject_id is None else by_subject[a.subject_id]).append(a.user)
+    sheets = {(s.subject_id, s.evaluator_id): s
+              for s in Sheet.objects.filter(round=round_, subject_id__in=ids)}
+    desk_codes = desk_indicator_codes(framework_for(round_))
+    desk = desk_scores(round_, subjects)
+    results = {r.subject_id: r for r in Result.objects.filter(round=round_, subject_id__in=ids)}
+    states = dict(SheetState.choices)
+    rows = []
+    for subject in subjects:
+        row = SubjectProgress(subject, result=results.get(subject.pk))
+        users = {u.pk: u for u in (*whole, *by_subject[subject.pk])}
+        for user in sorted(users.values(), key=lambda u: (u.get_full_name(), u.username)):
+            sheet = sheets.pop((subject.pk, user.pk), None)
+            row.members.append(_member(user.get_full_name() or user.get_username(), sheet,
+                                       states, assigned=True))
+        for (subject_id, _user), sheet in list(sheets.items()):
+            if subject_id == subject.pk:  # a sheet of a member no longer assigned
+                row.members.append(_member(sheet.evaluator_label, sheet, states, assigned=False))
+        row.desk = [(code, desk.get((subject.pk, code))) for code in desk_codes]
+        if row.result is not None and row.result.is_locked:
+            row.closed = row.result.get_status_display()
+        rows.append(row)
+    return rows
+
+
+def _member(label: str, sheet: Sheet | None, states, *, assigned: bool) -> MemberProgress:
+    if sheet is None:
+        return MemberProgress(label, None, _("시작 안 함"), assigned=assigned)
+    return MemberProgress(label, sheet.state, str(states[sheet.state]), sheet.pk,
+                          sheet.synthetic, assigned)
+
+
+def round_counts(round_: Round) -> dict[str, int]:
+    """Sheets of the round by state (for the round's summary line)."""
+    counts = dict.fromkeys(SheetState.values, 0)
+    for state in Sheet.objects.filter(round=round_).values_list("state", flat=True):
+        counts[state] += 1
+    return counts
+
+
+# ----------------------------------------------------------------- compute
+
+
+def compute(round_: Round, subjects: Sequence[Subject] | None = None, *, actor) -> list[Result]:
+    """Draft results from the stored inputs through the one compute path. Without
+    ``subjects``: every subject of the round with inputs whose result is not finalised
+    or published (those change only by a correction with a reason)."""
+    if subjects is None:
+        locked = set(Result.objects.filter(round=round_, status__in=[
+            Status.FINALISED, Status.PUBLISHED]).values_list("subject_id", flat=True))
+        subjects = [s for s in workflow.subjects_with_inputs(round_) if s.pk not in locked]
+    else:
+        for subject in subjects:
+            closed = scoring_closed(round_, subject)
+            if closed:
+                raise WorkflowError(closed)
+    if not subjects:
+        raise WorkflowError(_("계산할 평가 대상이 없습니다: 제출된 평가표나 입력된 점수가 없습니다."))
+    return workflow.rescore(round_, list(subjects), actor=actor)
+
+
+# ----------------------------------------------------------------- explanation
+
+
+def method_text(framework: engine.Framework) -> str:
+    known = {"mean": _("평가위원 평점의 산술평균"),
+             "trimmed_mean": _("가장 높은 평점과 가장 낮은 평점을 하나씩 빼고 나머지의 평균"),
+             "median": _("평가위원 평점의 중앙값(짝수면 가운데 두 값의 평균)")}
+    return known.get(framework.panel_method, framework.panel_method)
+
+
+@dataclass
+class RaterRow:
+    label: str
+    value: Decimal
+    value_label: str
+    points: float
+    trimmed: bool = False
+    synthetic: bool = False
+    desk: bool = False
+
+
+@dataclass
+class IndicatorStep:
+    indicator: engine.Indicator
+    outcome: IndicatorOutcome | None
+    rows: list[RaterRow]
+    rule: str
+
+
+@dataclass
+class AreaStep:
+    area: engine.Area
+    indicators: list[IndicatorStep]
+    outcome: AreaOutcome | None
+
+
+@dataclass
+class Explanation:
+    result: Result
+    framework: engine.Framework
+    areas: list[AreaStep]
+    method: str
+    min_panel: int
+    stale: bool
+    band_label: str
+    decision_label: str
+
+
+def _ratings_used(result: Result):
+    """The ratings the engine scored: current when the result was computed."""
+    decided = result.decided_at
+    qs = Rating.objects.filter(round_id=result.round_id, subject_id=result.subject_id)
+    if decided is None:
+        return qs.filter(superseded_at__isnull=True)
+    return qs.filter(entered_at__lte=decided).filter(
+        Q(superseded_at__isnull=True) | Q(superseded_at__gt=decided))
+
+
+def _trimmed(rows: list[RaterRow], framework: engine.Framework) -> None:
+    """Mark the highest and the lowest rating the trimmed mean leaves out (one each)."""
+    if framework.panel_method != "trimmed_mean" or len(rows) < 3:
+        return
+    max(rows, key=lambda r: r.value).trimmed = True
+    min(reversed(rows), key=lambda r: r.value).trimmed = True
+
+
+def explain(result: Result) -> Explanation:
+    """How the engine arrived at ``result``, read from what it stored."""
+    framework = result.framework
+    outcomes = {o.indicator: o for o in result.indicator_outcomes.all()}
+    area_outcomes = {o.area: o for o in result.area_outcomes.all()}
+    synthetic = dict(Sheet.objects.filter(round_id=result.round_id, subject_id=result.subject_id)
+                     .values_list("evaluator_label", "synthetic"))
+    by_indicator = defaultdict(list)
+    for rating in _ratings_used(result).order_by("evaluator_label"):
+        by_indicator[rating.indicator].append(rating)
+    areas = []
+    for area in framework.areas:
+        steps = []
+        for ind in area.indicators:
+            rows = []
+            for rating in by_indicator.get(ind.code, []):
+                value = float(rating.value)
+                fraction = float(ind.scale.to_fraction(np.array([value]))[0]) if ind.scale else 0
+                rows.append(RaterRow(
+                    rating.evaluator_label, rating.value,
+                    (ind.scale.label_of(value) or "") if ind.scale else "",
+                    fraction * ind.points, synthetic=synthetic.get(rating.evaluator_label, False),
+                    desk=rating.evaluator_label == DESK_LABEL))
+            _trimmed(rows, framework)
+            steps.append(IndicatorStep(ind, outcomes.get(ind.code), rows, ind.rule_text()))
+        areas.append(AreaStep(area, steps, area_outcomes.get(area.code)))
+    stale = result.decided_at is not None and Rating.objects.filter(
+        round_id=result.round_id, subject_id=result.subject_id,
+        entered_at__gt=result.decided_at).exists()
+    bands = {b.code: b.label for b in framework.bands}
+    return Explanation(
+        result=result, framework=framework, areas=areas, method=method_text(framework),
+        min_panel=framework.min_panel, stale=stale,
+        band_label=bands.get(result.band_code, ""),
+        decision_label=framework.decision_label(result.decision_code))
+
