@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "seonggwa.core",
+    "django_tasks",
+    "django_tasks_db",
     "seonggwa.accounts",
     "seonggwa.registry",
     "seonggwa.evaluations",
@@ -228,6 +230,11 @@ SEONGGWA_MAX_REQUEST_BYTES = _int(
 EMAIL_BACKEND = os.environ.get(
     "SEONGGWA_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
+
+# Background tasks (the deadline sweep, seonggwa.schedules.tasks): stored in the database
+# and run by `seonggwa manage db_worker`, so no extra server is needed; cron calling
+# `seonggwa tick` every few minutes does the same sweep without a worker.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # --- HTTPS and the proxy in front ---------------------------------------------------------
 # With debug off the site is taken to be reached over HTTPS (SEONGGWA_HTTPS=0 for plain
