@@ -39,3 +39,40 @@ def on_post_migrate(sender, using="default", **kwargs) -> None:
     """After ``migrate`` on a database the accounts tables exist in: disable demo accounts."""
     if sender.label == "accounts":
         disable_demo_users(using)
+
+
+def ensure_demo_user(username: str, role: str, *, organisation=None, display: str = ""):
+    """Create (or bring back) the demo account ``username`` with ``role`` acting for
+    ``organisation``; the user, or None when a real account already has the name (left
+    unchanged). Refused with debug off, like the ``demo_users`` command.
+
+    The password is :data:`DEMO_PASSWORD`; a demo account disabled when the store was last
+    served with debug off becomes usable again. Never staff: the admin is for a separately
+    created superuser.
+    """
+    from seonggwa.accounts.models import Profile
+
+    if not settings.DEBUG:
+        raise DemoRefused("demo accounts are created only with SEONGGWA_DEBUG=1 (local use)")
+    user, created = get_user_model().objects.get_or_create(
+        username=username, defaults={"first_name": display})
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save()
+    elif not Profile.objects.filter(user=user, is_demo=True).exists():
+        log.warning("%s: a real account has this name; left unchanged", username)
+        return None
+    elif not user.is_active:
+        user.set_password(DEMO_PASSWORD)
+        user.is_active = True
+        user.save(update_fields=["password", "is_active"])
+    if user.is_staff:  # demo officers made by earlier versions could open the admin
+        user.is_staff = False
+        user.save(update_fields=["is_staff"])
+    Profile.objects.update_or_create(
+        user=user, defaults={"role": role, "organisation": organisation, "is_demo": True})
+    return user
+
+
+class DemoRefused(RuntimeError):
+    """Demo accounts or demo data asked for with debug off."""

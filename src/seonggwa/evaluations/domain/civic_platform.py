@@ -1,0 +1,231 @@
+"""The 2018 civic-platform evaluation (seed 003) as the second built-in example.
+
+:func:`load_civic_platform_2018` loads the plan of
+:mod:`seonggwa.data.seoul.civic_platform` — always, beside the outsourcing data, because
+it is published fact:
+
+- one registry organisation per district platform (kind *platform*, ``district`` set);
+  the source names no consortium, so each is named "<자치구> 시민협력플랫폼";
+- their evaluation subjects (kind *platform*);
+- the three rounds (scheme *civic_platform*, 1차/2차/3차), scored under the framework
+  version of the preset ``seoul-civic-platform-2018``.
+
+:func:`load_civic_demo` adds what only a local demonstration may have, and refuses to run
+with debug off: demo accounts for every role (:func:`civic_demo_accounts`).
+
+Idempotent and atomic: a second run creates nothing; rows that exist (an officer's later
+edits) are never overwritten.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+
+from seonggwa.accounts.demo import DemoRefused, ensure_demo_user
+from seonggwa.accounts.models import Role
+from seonggwa.core.audit import record
+from seonggwa.data.seoul import civic_platform as civic_data
+from seonggwa.evaluations.domain import frameworks, workflow
+from seonggwa.evaluations.domain.subjects import subjects_for
+from seonggwa.evaluations.models import Round, Scheme, Subject, SubjectKind
+from seonggwa.registry.models import Organisation, OrganisationKind
+
+PRESET = "seoul-civic-platform-2018"
+ACTOR_LABEL = "2018 시민협력플랫폼 예시 적재"  # who acted, as the trail shows it
+DEMO_LABEL = "2018 시민협력플랫폼 시연 자료"
+
+# Romanised district names for the demo accounts' user names (ASCII, typed at login).
+ROMAN = {
+    "서대문구": "seodaemun", "도봉구": "dobong", "구로구": "guro", "양천구": "yangcheon",
+    "관악구": "gwanak", "강북구": "gangbuk", "광진구": "gwangjin", "성북구": "seongbuk",
+    "은평구": "eunpyeong", "마포구": "mapo", "강서구": "gangseo",
+}
+# The department that issued the plan ("지역공동체담당관-1993", seed 003): the city
+# members' employer.
+CITY_DEPARTMENT = "지역공동체담당관"
+
+
+def platform_name(district: str) -> str:
+    return f"{district} 시민협력플랫폼"
+
+
+def district_office_name(district: str) -> str:
+    return f"{district}청"
+
+
+def round_title(year: int, number: int) -> str:
+    return f"{year} 시민협력플랫폼 성과평가 {number}차"
+
+
+@dataclass
+class CivicLoadReport:
+    created: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    accounts: list[str] = field(default_factory=list)  # demo accounts ready to sign in
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        parts = ", ".join(f"{k} {v}" for k, v in sorted(self.created.items()) if v)
+        ready = f"; {len(self.accounts)} demo accounts" if self.accounts else ""
+        return f"created: {parts or 'nothing (already loaded)'}{ready}; {self.seconds:.2f}s"
+
+
+@dataclass(frozen=True)
+class CivicExample:
+    """The loaded example: the plan and its rows, by district and round number."""
+
+    plan: civic_data.CivicPlan
+    organisations: dict[str, Organisation]
+    subjects: dict[str, Subject]
+    rounds: dict[int, Round]
+
+    def round_of(self, district: str) -> Round:
+        return self.rounds[self.plan.district(district).round]
+
+
+# ----------------------------------------------------------------------------- the plan
+
+
+@transaction.atomic
+def load_civic_platform_2018(source=None) -> CivicLoadReport:
+    """Load (or top up) the organisations, subjects and rounds of the 2018 plan."""
+    started = time.perf_counter()
+    report = CivicLoadReport()
+    plan = civic_data.load_civic_platform_2018(source)
+    version = frameworks.preset_version(PRESET, actor_label=ACTOR_LABEL)
+    organisations = _platform_organisations(plan, report)
+    _subjects(organisations, report)
+    _rounds(plan, version, report)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def civic_example(source=None) -> CivicExample:
+    """The example as loaded (call :func:`load_civic_platform_2018` first)."""
+    plan = civic_data.load_civic_platform_2018(source)
+    organisations = {o.district: o for o in Organisation.objects.filter(
+        kind=OrganisationKind.PLATFORM, name__in=[platform_name(d.district)
+                                                  for d in plan.districts])}
+    by_pk = subjects_for(SubjectKind.PLATFORM, organisations.values())
+    rounds = {r.number: r for r in Round.objects.filter(
+        scheme=Scheme.CIVIC_PLATFORM, year__year=plan.year,
+        number__in=[r.number for r in plan.rounds]).select_related("year")}
+    return CivicExample(plan, organisations,
+                        {d: by_pk[o.pk] for d, o in organisations.items()}, rounds)
+
+
+def _platform_organisations(plan, report) -> dict[str, Organisation]:
+    names = {platform_name(d.district): d.district for d in plan.districts}
+    existing = {o.name: o for o in Organisation.objects.filter(
+        kind=OrganisationKind.PLATFORM, name__in=names)}
+    for name, district in names.items():
+        org = existing.get(name)
+        if org is None:
+            org = Organisation.objects.create(kind=OrganisationKind.PLATFORM, name=name,
+                                              district=district)
+            record("organisation.create", org, after={"name": name, "district": district},
+                   actor_label=ACTOR_LABEL)
+            report.created["organisations"] += 1
+        elif not org.district:  # made before organisations had a district
+            org.district = district
+            org.save(update_fields=["district"])
+            record("organisation.district", org, before={"district": ""},
+                   after={"district": district}, actor_label=ACTOR_LABEL)
+        existing[name] = org
+    return {district: existing[name] for name, district in names.items()}
+
+
+def _subjects(organisations: dict[str, Organisation], report) -> None:
+    keys = Subject.objects.filter(kind=SubjectKind.PLATFORM).count()
+    subjects_for(SubjectKind.PLATFORM, organisations.values())
+    report.created["subjects"] += Subject.objects.filter(kind=SubjectKind.PLATFORM).count() - keys
+
+
+def _rounds(plan, version, report) -> dict[int, Round]:
+    rounds = {}
+    for r in plan.rounds:
+        exists = Round.objects.filter(scheme=Scheme.CIVIC_PLATFORM, year__year=plan.year,
+                                      number=r.number).exists()
+        rounds[r.number] = workflow.open_round(
+            plan.year, r.number, scheme=Scheme.CIVIC_PLATFORM,
+            framework_version=None if exists else version,
+            title=round_title(plan.year, r.number), period_text=r.timing,
+            start=r.meetings_first, end=r.meetings_last, actor_label=ACTOR_LABEL)
+        report.created["rounds"] += not exists
+    return rounds
+
+
+# ----------------------------------------------------------------------------- the demo
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    role: str
+    display: str
+    organisation: Organisation | None = None
+    position: str = ""  # panel members: what the panel profile shows
+
+
+def civic_demo_accounts(example: CivicExample) -> list[DemoAccount]:
+    """Every role of the example, password :data:`seonggwa.accounts.demo.DEMO_PASSWORD`:
+
+    - ``officer`` (평가담당관) and ``committee`` (위원회), as the ``demo_users`` command;
+    - ``platform-<district>``: the district platform's staff (수행단체, contractor role),
+      acting for the platform organisation (submissions, objections);
+    - panel members (evaluator role), about seven per district (seed 003 §5):
+      ``city-lead`` and ``city-governance`` (the city's team leader and 협치지원관),
+      ``district-<district>`` (the district's team leader, employer the district office),
+      ``expert-1`` … ``expert-4`` (external experts), ``head-<district>`` (the head of
+      that district's platform, who sits on other districts' panels).
+    """
+    city = _department(CITY_DEPARTMENT, district="")
+    accounts = [DemoAccount("officer", Role.OFFICER, "평가담당관"),
+                DemoAccount("committee", Role.COMMITTEE, "민간위탁운영평가위원회"),
+                DemoAccount("city-lead", Role.EVALUATOR, "서울시 담당 팀장", city, "담당 팀장"),
+                DemoAccount("city-governance", Role.EVALUATOR, "서울시 협치지원관", city,
+                            "협치지원관")]
+    accounts += [DemoAccount(f"expert-{n}", Role.EVALUATOR, f"외부 전문가 {n}", None,
+                             "지역시민사회 전문가") for n in range(1, 5)]
+    for d in example.plan.districts:
+        roman, org = ROMAN[d.district], example.organisations[d.district]
+        accounts += [
+            DemoAccount(f"platform-{roman}", Role.CONTRACTOR, f"{org.name} 담당자", org),
+            DemoAccount(f"head-{roman}", Role.EVALUATOR, f"{org.name} 책임자", org,
+                        "시민협력플랫폼 책임자"),
+            DemoAccount(f"district-{roman}", Role.EVALUATOR, f"{d.district} 담당 팀장",
+                        _department(district_office_name(d.district), district=d.district),
+                        "자치구 담당 팀장"),
+        ]
+    return accounts
+
+
+def _department(name: str, *, district: str) -> Organisation:
+    """A panel member's employer: the city department or a district office."""
+    org, created = Organisation.objects.get_or_create(
+        kind=OrganisationKind.DEPARTMENT, name=name, defaults={"district": district})
+    if created:
+        record("organisation.create", org, after={"name": org.name, "district": district},
+               actor_label=DEMO_LABEL)
+    return org
+
+
+@transaction.atomic
+def load_civic_demo(source=None) -> CivicLoadReport:
+    """The demo accounts of the example (debug only: refused otherwise)."""
+    if not settings.DEBUG:
+        raise DemoRefused("the civic-platform demo is loaded only with SEONGGWA_DEBUG=1")
+    started = time.perf_counter()
+    report = CivicLoadReport()
+    example = civic_example(source)
+    for account in civic_demo_accounts(example):
+        user = ensure_demo_user(account.username, account.role,
+                                organisation=account.organisation, display=account.display)
+        if user is not None:
+            report.accounts.append(user.get_username())
+    report.seconds = time.perf_counter() - started
+    return report
