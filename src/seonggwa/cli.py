@@ -794,6 +794,17 @@ def _django_command(arguments: list[str]) -> None:
     manage_main(arguments)
 
 
+def _configure_tick(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--every", type=_positive, default=None, metavar="MINUTES",
+                        help="start a sweep repeating every MINUTES in the task worker "
+                             "(`seonggwa manage db_worker`) instead of sweeping now")
+
+
+def cmd_tick(args: argparse.Namespace) -> int:
+    _django_command(["tick", *(["--every", str(args.every)] if args.every else [])])
+    return 0
+
+
 register_command("run", "migrate, load the Seoul data and serve the web app with Django's "
                  "development server", _configure_run, cmd_run)
 register_command("serve", "production: migrate, collect static files and serve the web app "
@@ -801,6 +812,8 @@ register_command("serve", "production: migrate, collect static files and serve t
                  _configure_serve, cmd_serve)
 register_command("load", "migrate and load a built-in data set", _configure_load, cmd_load)
 register_command("manage", "run a Django management command", _configure_manage, cmd_manage)
+register_command("tick", "open and close deadline windows whose day has come (cron: every "
+                 "few minutes)", _configure_tick, cmd_tick)
 
 
 if __name__ == "__main__":  # pragma: no cover
