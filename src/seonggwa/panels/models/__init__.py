@@ -1,0 +1,25 @@
+"""Panels: the member pool, declared conflicts, recusals, challenges, conflicts lifted by
+the officer, seats and the round's default composition."""
+
+from .members import DeclaredConflict, MemberProfile
+from .panels import (
+    Challenge,
+    ChallengeState,
+    ConflictWaiver,
+    Recusal,
+    RecusalState,
+    Seat,
+    TemplateEntry,
+)
+
+__all__ = [
+    "Challenge",
+    "ChallengeState",
+    "ConflictWaiver",
+    "DeclaredConflict",
+    "MemberProfile",
+    "Recusal",
+    "RecusalState",
+    "Seat",
+    "TemplateEntry",
+]
