@@ -6,7 +6,9 @@ evaluation of that year.
 - Without a year, for a user who sees every result (officers), the current result is
   read from the service row itself (``Service.latest_*``, kept by the evaluation
   workflow), so filtering, sorting and counting use the service table's indexes.
-- With a year, the shown result is the year's latest: a subquery on the indexed
+- With a year, the shown result is the year's latest: for officers a join with the
+  year's results table (``YearResult``, one row per service and year, kept by database
+  triggers, indexed on year and score); for others a subquery on the indexed
   (service, round) pair over the year's few rounds.
 - For users who see only some results, the same correlated subqueries run on what
   they may see.
@@ -16,11 +18,11 @@ The shown results themselves are fetched for the 50 rows of the page only.
 
 from __future__ import annotations
 
-from django.db.models import Case, Exists, F, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models import Exists, F, FilteredRelation, OuterRef, Q, Subquery
 
 from seonggwa.core.listing import Sorter
 from seonggwa.core.search import matching, search, search_key
-from seonggwa.evaluations.models import Result, Round, Scheme
+from seonggwa.evaluations.models import Result, Round
 from seonggwa.registry.models import ContractPeriod
 
 SERVICE_SORTER = Sorter(
@@ -40,6 +42,15 @@ _SORT_NEEDS = {"year": "shown_year", "contractor": "shown_contractor",
                "decision": "shown_decision"}
 
 
+# the same figures of a year's result (``YearResult``, kept by database triggers)
+_OF_YEAR = {
+    "shown_result_id": "result_id",
+    "shown_score": "score",
+    "shown_year": "year",
+    "shown_decision": "decision_code",
+    "shown_contractor": "contractor_name",
+}
+
 _CURRENT = {
     "shown_result_id": "latest_result_id",
     "shown_score": "latest_score",
@@ -57,24 +68,13 @@ def service_list(services, results, *, year=None, department=None, contractor=""
     outsourcing result (an officer), so the current result kept on each service row is
     the one to show."""
     in_year = None
-    if year:
+    shown = None
+    if year and not all_results:
         # the year's few rounds by id: an index lookup on (service, round) per service
         rounds = Round.objects.filter(year__year=year)
-        if all_results:
-            # every outsourcing result: no join at all, the rounds ranked in the order
-            # the database sorts their numbers (latest first), then the latest row
-            ordered = list(rounds.filter(scheme=Scheme.OUTSOURCING).order_by("-number")
-                           .values_list("pk", "number"))
-            ranks: dict = {}
-            rank = {pk: ranks.setdefault(number, len(ranks)) for pk, number in ordered}
-            in_year = Result.objects.filter(round_id__in=list(rank))
-            shown = in_year.filter(service=OuterRef("pk")).annotate(rank=Case(
-                *[When(round_id=pk, then=Value(r)) for pk, r in rank.items()],
-                output_field=IntegerField())).order_by("rank", "-id")
-        else:
-            in_year = results.filter(round_id__in=list(rounds.values_list("pk", flat=True)))
-            shown = in_year.filter(service=OuterRef("pk")).order_by("-round__number", "-id")
-    else:
+        in_year = results.filter(round_id__in=list(rounds.values_list("pk", flat=True)))
+        shown = in_year.filter(service=OuterRef("pk")).order_by("-round__number", "-id")
+    elif not year:
         shown = results.filter(service=OuterRef("pk")).order_by(
             "-round__year__year", "-round__number", "-id")
     needed = {"shown_result_id", "shown_score"}
@@ -92,10 +92,16 @@ def service_list(services, results, *, year=None, department=None, contractor=""
     if all_results and not year:
         qs = services.select_related("department").annotate(
             **{name: F(_CURRENT[name]) for name in needed})
+    elif all_results:  # the year's result of each service, kept in a table of its own
+        qs = services.select_related("department").annotate(
+            of_year=FilteredRelation("year_results",
+                                     condition=Q(year_results__year=year))).filter(
+            of_year__isnull=False).annotate(
+            **{name: F(f"of_year__{_OF_YEAR[name]}") for name in needed})
     else:
         qs = services.select_related("department").annotate(
             **{name: Subquery(shown.values(columns[name])[:1]) for name in needed})
-    if year:  # the year's evaluated services, read once (a semi-join, not a probe per row)
+    if year and not all_results:  # the year's evaluated services, read once (a semi-join)
         qs = qs.filter(pk__in=in_year.values("service_id"))
     if department is not None:
         qs = qs.filter(department=department)

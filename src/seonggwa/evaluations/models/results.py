@@ -303,3 +303,34 @@ class ResultTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round_id} {self.status} {self.point}: {self.n}"
+
+
+class YearResult(models.Model):
+    """A service's result of a year: its latest outsourcing evaluation in that year
+    (latest round, then the latest row) with the figures the office list filters and
+    sorts on, one row per (service, year).
+
+    The service list filtered by a year joins this table (indexed on year and score)
+    instead of looking up every service's results of the year. Kept by database triggers
+    on ``evaluations_result`` (migration 0009) in the same transaction as any write of a
+    result, whichever path makes it; never written by application code.
+    """
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="year_results")
+    year = models.PositiveSmallIntegerField()
+    # kept by the triggers, which replace the row when its result goes: nothing for
+    # Django's delete collector to do
+    result = models.ForeignKey(Result, on_delete=models.DO_NOTHING, db_constraint=False,
+                               related_name="+")
+    score = models.DecimalField(max_digits=9, decimal_places=2)
+    decision_code = models.CharField(max_length=40, blank=True)
+    contractor_name = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["service", "year"],
+                                               name="evaluations_year_result_once")]
+        indexes = [models.Index(fields=["year", "score"], name="evaluations_yr_score_idx"),
+                   models.Index(fields=["year", "service"], name="evaluations_yr_service_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.service_id} {self.year}: {self.score}"
