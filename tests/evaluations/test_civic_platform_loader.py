@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -16,6 +17,7 @@ from seonggwa.evaluations.domain import civic_platform as civic
 from seonggwa.evaluations.domain.scoring import framework_for
 from seonggwa.evaluations.models import Round, Scheme, Subject, SubjectKind
 from seonggwa.registry.models import Organisation, OrganisationKind
+from seonggwa.schedules.models import Schedule
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +57,52 @@ def test_three_rounds_under_the_civic_platform_preset(example):
             planned.meetings_first, planned.meetings_last, planned.timing)
         assert framework_for(rnd).total == 200
     assert example.round_of("서대문구").number == 1
+
+
+def test_each_district_has_its_schedule_as_printed(example):
+    from django.utils import timezone
+
+    schedules = {s.subject_id: s for s in Schedule.objects.filter(
+        round__scheme=Scheme.CIVIC_PLATFORM)}
+    assert len(schedules) == len(PLAN.districts)
+    for d in PLAN.districts:
+        s = schedules[example.subjects[d.district].pk]
+        period = PLAN.evaluation_period(d.district)
+        meeting = timezone.localtime(s.meeting_at)
+        assert (s.round.number, s.project_year, s.period_start, s.period_end) == (
+            d.round, d.project_year, period.start, period.end)
+        assert s.submission_due == PLAN.round(d.round).submission_due
+        assert (meeting.date(), meeting.time()) == (d.meeting_date, d.meeting_start)
+        assert s.place == f"{d.district} 시민협력 플랫폼 거점공간"
+        assert (s.early, s.early_reason) == ((True, "사업 중도 포기") if d.district == "서대문구"
+                                             else (False, ""))
+
+
+def test_a_year_two_period_start_is_marked_as_estimated_in_the_trail(example):
+    gwanak = Schedule.objects.get(subject=example.subjects["관악구"])
+    dobong = Schedule.objects.get(subject=example.subjects["도봉구"])
+    assert "추정" in AuditEvent.objects.get(action="schedule.create",
+                                           object_id=str(gwanak.pk)).reason
+    assert "추정" not in AuditEvent.objects.get(action="schedule.create",
+                                               object_id=str(dobong.pk)).reason
+
+
+def test_windows_are_counted_from_the_meeting_by_the_frameworks_rules(example):
+    from seonggwa.schedules.domain import calendar, windows
+
+    dobong = Schedule.objects.get(subject=example.subjects["도봉구"])
+    meeting = PLAN.district("도봉구").meeting_date
+    submission = windows.get_window(dobong.round, dobong.subject, "submission")
+    assert (submission.opens_on, submission.due_on) == (dobong.submission_due.replace(day=1),
+                                                        dobong.submission_due)
+    for code, days in (("notification", 3), ("report", 15)):
+        window = windows.get_window(dobong.round, dobong.subject, code)
+        counted = calendar.count_days(meeting, days, unit="working", days_off=windows.days_off(
+            meeting, meeting + dt.timedelta(days=60)))
+        assert (window.opens_on, window.due_on) == (meeting, counted.due)
+    report = windows.get_window(dobong.round, dobong.subject, "report")
+    assert dt.date(2018, 8, 15) in [day for day, _why in calendar.Counted.from_json(
+        report.counted).skipped]  # 광복절, a Wednesday, is not a working day
 
 
 def test_loading_twice_changes_nothing(example):

@@ -8,7 +8,14 @@ it is published fact:
   the source names no consortium, so each is named "<자치구> 시민협력플랫폼";
 - their evaluation subjects (kind *platform*);
 - the three rounds (scheme *civic_platform*, 1차/2차/3차), scored under the framework
-  version of the preset ``seoul-civic-platform-2018``.
+  version of the preset ``seoul-civic-platform-2018``;
+- each district's schedule in its round: project year, evaluation period (year 1 from the
+  project start, year 2 from an *estimated* start — the plan gives only "약 2개월" before
+  the project year, the audit record of the schedule says so), the submission date, the
+  meeting's date, time and place, and 서대문구's early evaluation with its reason;
+- the windows counted from them: submission (the plan states only the last day; the
+  window opens on the first day of that month), notification and report (counted from
+  the meeting by the framework's rules: 3 and 15 working days).
 
 :func:`load_civic_demo` adds what only a local demonstration may have, and refuses to run
 with debug off: demo accounts for every role (:func:`civic_demo_accounts`).
@@ -19,12 +26,15 @@ edits) are never overwritten.
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from seonggwa.accounts.demo import DemoRefused, ensure_demo_user
 from seonggwa.accounts.models import Role
@@ -34,6 +44,8 @@ from seonggwa.evaluations.domain import frameworks, workflow
 from seonggwa.evaluations.domain.subjects import subjects_for
 from seonggwa.evaluations.models import Round, Scheme, Subject, SubjectKind
 from seonggwa.registry.models import Organisation, OrganisationKind
+from seonggwa.schedules.domain.windows import open_rule_window, set_window
+from seonggwa.schedules.models import Schedule
 
 PRESET = "seoul-civic-platform-2018"
 ACTOR_LABEL = "2018 시민협력플랫폼 예시 적재"  # who acted, as the trail shows it
@@ -98,8 +110,9 @@ def load_civic_platform_2018(source=None) -> CivicLoadReport:
     plan = civic_data.load_civic_platform_2018(source)
     version = frameworks.preset_version(PRESET, actor_label=ACTOR_LABEL)
     organisations = _platform_organisations(plan, report)
-    _subjects(organisations, report)
-    _rounds(plan, version, report)
+    subjects = _subjects(organisations, report)
+    rounds = _rounds(plan, version, report)
+    _schedules(plan, subjects, rounds, report)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -139,10 +152,11 @@ def _platform_organisations(plan, report) -> dict[str, Organisation]:
     return {district: existing[name] for name, district in names.items()}
 
 
-def _subjects(organisations: dict[str, Organisation], report) -> None:
+def _subjects(organisations: dict[str, Organisation], report) -> dict[str, Subject]:
     keys = Subject.objects.filter(kind=SubjectKind.PLATFORM).count()
-    subjects_for(SubjectKind.PLATFORM, organisations.values())
+    by_pk = subjects_for(SubjectKind.PLATFORM, organisations.values())
     report.created["subjects"] += Subject.objects.filter(kind=SubjectKind.PLATFORM).count() - keys
+    return {district: by_pk[org.pk] for district, org in organisations.items()}
 
 
 def _rounds(plan, version, report) -> dict[int, Round]:
@@ -157,6 +171,55 @@ def _rounds(plan, version, report) -> dict[int, Round]:
             start=r.meetings_first, end=r.meetings_last, actor_label=ACTOR_LABEL)
         report.created["rounds"] += not exists
     return rounds
+
+
+def meeting_at(d: civic_data.PlatformDistrict) -> dt.datetime:
+    """The meeting's start, in Seoul time."""
+    return timezone.make_aware(dt.datetime.combine(d.meeting_date, d.meeting_start),
+                               ZoneInfo(settings.TIME_ZONE))
+
+
+def _schedules(plan, subjects: dict[str, Subject], rounds: dict[int, Round], report) -> None:
+    existing = set(Schedule.objects.filter(round__in=rounds.values())
+                   .values_list("round_id", "subject_id"))
+    for d in plan.districts:
+        rnd, subject = rounds[d.round], subjects[d.district]
+        if (rnd.pk, subject.pk) in existing:
+            continue
+        period = plan.evaluation_period(d.district)
+        schedule = Schedule(round=rnd, subject=subject, project_year=d.project_year,
+                            period_start=period.start, period_end=period.end,
+                            submission_due=plan.round(d.round).submission_due,
+                            meeting_at=meeting_at(d), place=d.place, early=d.withdrawn,
+                            early_reason=d.early_reason or "")
+        schedule.full_clean(exclude=["round", "subject"])
+        schedule.save()
+        record("schedule.create", schedule, actor_label=ACTOR_LABEL, reason=_period_note(period),
+               after={"project_year": d.project_year, "period_start": period.start,
+                      "period_end": period.end, "submission_due": schedule.submission_due,
+                      "meeting_at": schedule.meeting_at, "place": d.place,
+                      "early": d.withdrawn, "early_reason": schedule.early_reason})
+        _windows(rnd, subject, schedule)
+        report.created["schedules"] += 1
+
+
+def _period_note(period: civic_data.EvaluationPeriod) -> str:
+    if not period.start_estimated:
+        return "2018 시민협력플랫폼 성과평가 추진계획(원문 003)의 일정"
+    return (f"2018 시민협력플랫폼 성과평가 추진계획(원문 003)의 일정. 2년차 평가 대상 기간의 "
+            f"시작(전년도 성과평가일)은 원문에 없어, 원문의 '미반영 기간 약 "
+            f"{period.uncovered_months}개월'에 따라 2년차 사업개시일의 "
+            f"{period.uncovered_months}개월 전으로 추정했습니다.")
+
+
+def _windows(rnd: Round, subject: Subject, schedule: Schedule) -> None:
+    due = schedule.submission_due
+    set_window(rnd, subject, "submission", opens_on=due.replace(day=1), due_on=due,
+               actor=None, actor_label=ACTOR_LABEL)
+    meeting = timezone.localtime(schedule.meeting_at).date()
+    for code in ("notification", "report"):
+        open_rule_window(rnd, subject, code, start=meeting, actor=None,
+                         actor_label=ACTOR_LABEL)
 
 
 # ----------------------------------------------------------------------------- the demo
