@@ -52,8 +52,10 @@ Export then import gives the same data back, formula-like text included (tested)
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from itertools import islice
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -173,17 +175,24 @@ FORMATS = tuple({"score": "0.00", "contract_start": "yyyy-mm-dd",
                  "contract_end": "yyyy-mm-dd"}.get(c) for c in COLUMNS)
 
 
-def _workbook(rows: list[list]) -> bytes:
+def _workbook(rows: Iterable[list], target=None) -> bytes | None:
+    """The workbook, written row by row (openpyxl's write-only mode): into ``target`` (a
+    path or binary file) when given, else returned as bytes."""
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(SHEET)
     header_row(ws, COLUMNS)
+    count = 0
     for row in rows:
         append_row(ws, row, FORMATS)
-    finish_sheet(ws, len(COLUMNS), len(rows))
+        count += 1
+    finish_sheet(ws, len(COLUMNS), count)
     guide = wb.create_sheet(GUIDE_SHEET)
     header_row(guide, ["column", _("설명")])
     for c in COLUMNS:
         append_row(guide, [c, str(GUIDE[c])])
+    if target is not None:
+        wb.save(target)
+        return None
     return workbook_bytes(wb)
 
 
@@ -192,30 +201,36 @@ def blank_template() -> bytes:
     return _workbook([])
 
 
-def export_rows(results) -> list[list]:
-    rows = []
-    results = results.select_related("service", "department", "round__year").order_by(
-        "round__year__year", "round__number", "seq", "id")
-    periods: dict[int, list[ContractPeriod]] = {}
-    for p in ContractPeriod.objects.filter(
-            service_id__in={r.service_id for r in results}).order_by("start"):
-        periods.setdefault(p.service_id, []).append(p)
-    for r in results:
-        year = r.round.year.year
-        period = next((p for p in reversed(periods.get(r.service_id, []))
-                       if p.start.year <= year <= p.end.year), None)
-        rows.append([
-            year, r.round.number, r.seq, r.service.key, r.service_name, r.department.name,
-            r.contractor_name, r.score, r.remark,
-            period.start if period else None, period.end if period else None, None,
-        ])
-    return rows
+EXPORT_CHUNK = 2000
+_EXPORTED = ("year", "round_number", "seq", "service__key", "service_name",
+             "department__name", "contractor_name", "score", "remark", "service_id")
 
 
-def export_results(year: int, *, results=None) -> bytes:
-    """All results of ``year`` (or the given queryset filtered to it) as the template."""
-    qs = (Result.objects.all() if results is None else results).filter(round__year__year=year)
-    return _workbook(export_rows(qs))
+def export_rows(results) -> Iterator[list]:
+    """The rows of ``results`` in the template's layout, in the order of the result
+    lists (year, round, 연번): read from the database in chunks of
+    :data:`EXPORT_CHUNK` plain tuples, each chunk with its services' contract periods,
+    so memory does not grow with the year."""
+    rows = (results.order_by("year", "round_number", "seq", "id").values_list(*_EXPORTED)
+            .iterator(chunk_size=EXPORT_CHUNK))
+    for chunk in iter(lambda: list(islice(rows, EXPORT_CHUNK)), []):
+        periods: dict[int, list[ContractPeriod]] = {}
+        for p in ContractPeriod.objects.filter(
+                service_id__in={r[-1] for r in chunk}).order_by("start"):
+            periods.setdefault(p.service_id, []).append(p)
+        for *values, service_id in chunk:
+            year = values[0]
+            period = next((p for p in reversed(periods.get(service_id, []))
+                           if p.start.year <= year <= p.end.year), None)
+            yield [*values, period.start if period else None,
+                   period.end if period else None, None]
+
+
+def export_results(year: int, *, results=None, target=None) -> bytes | None:
+    """All results of ``year`` (or the given queryset filtered to it) as the template:
+    bytes, or written into ``target`` (a path or binary file) row by row."""
+    qs = (Result.objects.all() if results is None else results).filter(year=year)
+    return _workbook(export_rows(qs), target)
 
 
 # ----------------------------------------------------------------------------- import

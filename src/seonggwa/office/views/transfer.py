@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import tempfile
+
 from django.contrib import messages
 from django.db.models import Count
+from django.http import FileResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from seonggwa.core.downloads import attachment
+from seonggwa.core.downloads import XLSX, attachment
 from seonggwa.evaluations.interfaces import xlsx
 from seonggwa.evaluations.models import EvaluationYear, Result
 
@@ -58,4 +61,14 @@ def template_download(request):
 
 @officer_required
 def export_year(request, year: int):
-    return attachment(xlsx.export_results(year), f"seonggwa-results-{year}.xlsx")
+    """A year's results, written row by row into a temporary file that is sent from disk
+    and deleted when the response closes: memory stays flat however large the year."""
+    tmp = tempfile.TemporaryFile()
+    try:
+        xlsx.export_results(year, target=tmp)
+        tmp.seek(0)
+    except BaseException:
+        tmp.close()
+        raise
+    return FileResponse(tmp, as_attachment=True, filename=f"seonggwa-results-{year}.xlsx",
+                        content_type=XLSX)
