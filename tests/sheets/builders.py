@@ -29,10 +29,7 @@ class Civic:
 
 
 def make_user(django_user_model, username, role, full_name="", organisation=None):
-    first = full_name[1:] if full_name else ""
-    last = full_name[:1] if full_name else ""
-    user = django_user_model.objects.create_user(username, password="pw", first_name=first,
-                                                 last_name=last)
+    user = django_user_model.objects.create_user(username, password="pw", first_name=full_name)
     Profile.objects.create(user=user, role=role, organisation=organisation)
     return user
 
@@ -50,8 +47,8 @@ def civic_round(year=2018):
 
 def entries(g1, g2, **extra):
     """Sheet input for both key goals, with the three texts filled."""
-    return {"G1": domain.EntryInput(value=g1, **TEXTS, **extra.get("G1", {})),
-            "G2": domain.EntryInput(value=g2, **TEXTS, **extra.get("G2", {}))}
+    return {"G1": domain.EntryInput(value=g1, **{**TEXTS, **extra.get("G1", {})}),
+            "G2": domain.EntryInput(value=g2, **{**TEXTS, **extra.get("G2", {})})}
 
 
 def submitted(world, member, g1, g2, **extra):

@@ -243,6 +243,13 @@ def _check_entries(framework: engine.Framework, entries: Mapping[str, EntryInput
     return checked
 
 
+def _locked(sheet: Sheet) -> Sheet:
+    """The sheet read again under a row lock (its state as stored, not as the caller
+    last saw it), held to the end of the transaction."""
+    return Sheet.objects.select_for_update(of=("self",)).select_related(
+        "round__year", "round__framework_version", "subject").get(pk=sheet.pk)
+
+
 def _require_author(sheet: Sheet, actor) -> None:
     if actor is None or actor.pk != sheet.evaluator_id:
         raise WorkflowError(_("평가표는 작성한 평가위원 본인만 고칠 수 있습니다."))
@@ -265,6 +272,7 @@ def save_draft(sheet: Sheet, entries: Mapping[str, EntryInput], *, actor) -> She
     submission). Only changed entries are written; the audit record keeps them before
     and after."""
     _require_author(sheet, actor)
+    sheet = _locked(sheet)
     _require_editable(sheet)
     _refuse_unassigned(actor, sheet.round, sheet.subject)
     checked = _check_entries(framework_for(sheet.round), entries)
@@ -344,8 +352,7 @@ def submit(sheet: Sheet, *, actor) -> SheetVersion:
     nothing."""
     _require_author(sheet, actor)
     _refuse_unassigned(actor, sheet.round, sheet.subject)
-    sheet = Sheet.objects.select_for_update(of=("self",)).select_related(
-        "round__year", "round__framework_version", "subject").get(pk=sheet.pk)
+    sheet = _locked(sheet)
     refusal = MACHINE.refusal(sheet, "submit")
     if refusal:
         problems = submission_problems(sheet) if sheet.state in EDITABLE else []
@@ -387,8 +394,7 @@ def reopen(sheet: Sheet, *, reason: str, actor) -> Sheet:
     of the last version stay in force until then."""
     if role_of(actor) != Role.OFFICER:
         raise WorkflowError(_("평가표는 평가담당관만 다시 열 수 있습니다."))
-    sheet = Sheet.objects.select_for_update(of=("self",)).select_related(
-        "round__year", "subject").get(pk=sheet.pk)
+    sheet = _locked(sheet)
     try:
         return MACHINE.fire(sheet, "reopen", actor=actor, reason=_clean_text(
             reason, what=_("사유"), code=""))
