@@ -65,6 +65,19 @@ __all__ = [
 ]
 
 
+#: Checks other parts of the process make before results change (appeals: a notified
+#: result waits for its objection window, a final one is locked). Each is called with the
+#: round, the subjects' ids and the change ("score": rescore or correct; "finalise") and
+#: returns the refusal messages (empty: allowed). Added by the apps' ``ready``.
+RESULT_GUARDS: list = []
+
+
+def check_result_guards(round_: Round, subject_ids, change: str) -> None:
+    refusals = [m for guard in RESULT_GUARDS for m in guard(round_, subject_ids, change)]
+    if refusals:
+        raise WorkflowError(refusals)
+
+
 def _actor_kwargs(actor, actor_label: str) -> dict:
     return {"actor": actor, "actor_label": actor_label}
 
@@ -252,6 +265,7 @@ def update_result(result: Result, *, score=None, remark: str | None = None, acto
     """Change a draft result's published total (or remark). Refuses finalised and
     published results."""
     result = _locked_result(result)
+    check_result_guards(result.round, [result.subject_id], "score")
     if result.is_locked:
         raise WorkflowError(
             _("'%(service)s' 결과는 %(status)s되어 수정할 수 없습니다. 사무 화면의 평가 "
@@ -278,6 +292,7 @@ def amend_result(result: Result, new_score, reason: str, actor=None, *,
     if not (reason or "").strip():
         raise WorkflowError(_("정정 사유를 입력해야 합니다."))
     result = _locked_result(result)
+    check_result_guards(result.round, [result.subject_id], "score")
     if result.status == Status.PUBLISHED:
         PublishedDataVersion.bump()  # public pages and open data change (portal cache)
     return _rescore_total(result, new_score, action="result.amend", remark=remark,
@@ -296,6 +311,7 @@ def rescore(round_: Round, subjects: Sequence[Subject] | None = None, *, reason:
     round_framework(round_, actor=actor, actor_label=actor_label)
     if subjects is None:
         subjects = subjects_with_inputs(round_)
+    check_result_guards(round_, [s.pk for s in subjects], "score")
     locked = Result.objects.filter(round=round_, subject__in=subjects,
                                    status__in=[Status.FINALISED, Status.PUBLISHED])
     if locked.exists() and not (reason or "").strip():
@@ -337,6 +353,7 @@ def _fire(machine, obj, name: str, actor, actor_label: str, *, idempotent: bool 
 
 @transaction.atomic
 def finalise_result(result: Result, actor=None, actor_label: str = "") -> Result:
+    check_result_guards(result.round, [result.subject_id], "finalise")
     return _fire(lifecycle.RESULT, result, "finalise", actor, actor_label)
 
 
@@ -388,7 +405,11 @@ def finalise_results(results: Iterable[Result], actor=None, actor_label: str = "
     result. All or nothing: if any result may not be finalised, none is and the
     :class:`WorkflowError` names each. Results already finalised are left as they are.
     Pass results with ``round__year`` selected (the audit trail names the round)."""
-    return _fire_many(lifecycle.RESULT, list(results), "finalise", actor, actor_label)
+    results = list(results)
+    for round_ in {r.round_id: r.round for r in results}.values():
+        check_result_guards(round_, [r.subject_id for r in results if r.round_id == round_.pk],
+                            "finalise")
+    return _fire_many(lifecycle.RESULT, results, "finalise", actor, actor_label)
 
 
 @transaction.atomic
