@@ -280,9 +280,9 @@ def test_an_outlier_needs_a_justification(civic):
     with pytest.raises(WorkflowError) as caught:
         domain.submit(sheet, actor=last)
     (message,) = caught.value.messages
-    # Others all gave 5: the spread counted is half a step (0.5), the limit 2 × 0.5 = 1.
+    # Others all gave 5: the spread counted is one step (1), the limit 2 × 1 = 2.
     assert message.startswith("G1 연차별 핵심목표 (공통 목표): 평점 2은(는) 다른 위원 6명 평점의 "
-                              "평균 5.00에서 3.00 떨어져 있어 기준(편차 0.50의 2배 = 1.00)을 넘습니다.")
+                              "평균 5.00에서 3.00 떨어져 있어 기준(편차 1.00의 2배 = 2.00)을 넘습니다.")
     assert not Rating.objects.filter(evaluator=last).exists()
     domain.save_draft(sheet, entries(2, 4, G1={"justification": "면담에서 실적 부풀림 확인"}),
                       actor=last)
@@ -290,10 +290,10 @@ def test_an_outlier_needs_a_justification(civic):
     assert Rating.objects.get(evaluator=last, indicator="G1").value == 2
 
 
-def test_one_step_from_a_unanimous_panel_is_not_an_outlier(civic):
+def test_two_steps_from_a_unanimous_panel_is_not_an_outlier(civic):
     for m in civic.members[:6]:
-        submitted(civic, m, 4, 4)
-    assert submitted(civic, civic.members[6], 5, 3).number == 1
+        submitted(civic, m, 3, 3)
+    assert submitted(civic, civic.members[6], 5, 5).number == 1
 
 
 def test_the_outlier_rule_uses_the_panels_spread(civic):

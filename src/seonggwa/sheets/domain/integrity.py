@@ -3,9 +3,10 @@ justification before it can be submitted, and why (``process.integrity``).
 
 A rating needs one when it is at the scale's minimum (``justify_minimum``) or further
 than ``outlier_sd`` standard deviations from the mean of the other members' current
-ratings of the same indicator for the same subject. The spread counted is at least half
-a scale step (a twentieth of the range on a continuous scale): without that floor a
-unanimous panel would make every different rating an outlier. This is a check on what a
+ratings of the same indicator for the same subject. The spread counted is at least one
+scale step (a tenth of the range on a continuous scale): without that floor a unanimous
+or nearly unanimous panel would make every different rating an outlier (a 3 beside
+4, 5, 4 is not "far from the panel"). This is a check on what a
 member enters, not a score: scores come from the engine only.
 """
 
@@ -40,8 +41,8 @@ def plain_number(value) -> str:
 
 def _spread_floor(scale: engine.Scale) -> float:
     if scale.step:
-        return scale.step / 2
-    return (scale.max - scale.min) / 20
+        return scale.step
+    return (scale.max - scale.min) / 10
 
 
 def _sd(values: list[float], ddof: int) -> float:
