@@ -177,3 +177,84 @@ def test_the_load_command_loads_the_example_and_the_demo_only_in_debug(db, setti
     call_command("load_seoul", stdout=out)
     assert "civic platform 2018 demo:" in out.getvalue()
     assert get_user_model().objects.filter(username="platform-seodaemun").exists()
+
+
+# ------------------------------------------------------------------ the demonstration
+
+
+def test_each_panel_is_seated_as_composed_and_conflict_checked(demo):
+    from seonggwa.panels.domain.conflicts import check_conflicts
+    from seonggwa.panels.domain.errors import PanelRefused
+    from seonggwa.panels.domain.seats import panel_of, seat
+    from seonggwa.panels.models import ConflictWaiver
+    from seonggwa.schedules.models import Schedule
+
+    years = {s.subject_id: s.project_year for s in Schedule.objects.all()}
+    for d in PLAN.districts:
+        rnd, subject = demo.round_of(d.district), demo.subjects[d.district]
+        panel = panel_of(rnd, subject)
+        codes = sorted(s.seat_code for s in panel)
+        assert codes == sorted(["city", "city", "district", "expert", "expert", "peer_year1",
+                                "peer_year2"])
+        for s in panel:
+            employer = s.member.profile.organisation
+            if s.seat_code.startswith("peer_year"):
+                assert employer.kind == OrganisationKind.PLATFORM
+                assert employer.district != d.district
+                assert not PLAN.district(employer.district).withdrawn
+                peer_subject = demo.subjects[employer.district]
+                assert years[peer_subject.pk] == int(s.seat_code[-1])
+            if s.seat_code == "district":  # the plan's own district member: lifted, saying why
+                waiver = ConflictWaiver.objects.get(round=rnd, subject=subject, member=s.member)
+                assert waiver.kind == "same_district" and "원문 003" in waiver.reason
+    # The check has something real to find: a platform's head on their own panel.
+    head = get_user_model().objects.get(username="head-gwanak")
+    rnd, subject = demo.round_of("관악구"), demo.subjects["관악구"]
+    assert {c.kind for c in check_conflicts(rnd, subject, head)} >= {"same_district",
+                                                                      "same_organisation"}
+    with pytest.raises(PanelRefused, match="이해충돌"):
+        seat(rnd, subject, head, "peer_year2", actor=None)
+
+
+def test_every_district_but_one_has_synthetic_sheets_and_a_draft_result(demo):
+    from seonggwa.evaluations.models import Result, Status
+    from seonggwa.sheets.models import Sheet, SheetState
+
+    for d in PLAN.districts:
+        rnd, subject = demo.round_of(d.district), demo.subjects[d.district]
+        sheets = Sheet.objects.filter(round=rnd, subject=subject)
+        result = Result.objects.filter(round=rnd, subject=subject).first()
+        if d.district == civic.DEMO_DISTRICT:
+            assert not sheets.exists() and result is None
+            continue
+        assert sheets.count() == 7
+        assert all(s.synthetic and s.state == SheetState.SUBMITTED for s in sheets)
+        assert all(v.synthetic for s in sheets for v in s.versions.all())
+        assert result.status == Status.DRAFT
+    bands = {r.band_code for r in Result.objects.filter(round__scheme=Scheme.CIVIC_PLATFORM)}
+    assert bands == {"excellent", "good", "fair", "poor"}  # every grade is shown
+
+
+def test_the_demo_district_can_submit_today_and_says_why_its_dates_moved(demo):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from seonggwa.schedules.domain.windows import require_open
+    from seonggwa.schedules.models import Schedule
+
+    rnd, subject = demo.round_of(civic.DEMO_DISTRICT), demo.subjects[civic.DEMO_DISTRICT]
+    today = timezone.localdate()
+    window = require_open(rnd, subject, "submission", today=today)
+    assert window.due_on == today + dt.timedelta(days=civic.DEMO_SUBMISSION_DAYS)
+    schedule = Schedule.objects.get(round=rnd, subject=subject)
+    change = AuditEvent.objects.get(action="schedule.change", object_id=str(schedule.pk))
+    printed = PLAN.district(civic.DEMO_DISTRICT).meeting_date.isoformat()
+    assert "시연용" in change.reason and printed in change.reason
+
+
+def test_loading_the_demo_twice_changes_nothing(demo):
+    events = AuditEvent.objects.count()
+    again = civic.load_civic_demo()
+    assert not any(again.created.values())
+    assert AuditEvent.objects.count() == events

@@ -41,11 +41,19 @@ from seonggwa.accounts.models import Role
 from seonggwa.core.audit import record
 from seonggwa.data.seoul import civic_platform as civic_data
 from seonggwa.evaluations.domain import frameworks, workflow
+from seonggwa.evaluations.domain.scoring import framework_for
 from seonggwa.evaluations.domain.subjects import subjects_for
-from seonggwa.evaluations.models import Round, Scheme, Subject, SubjectKind
+from seonggwa.evaluations.models import Result, Round, Scheme, Subject, SubjectKind
+from seonggwa.panels.domain.conflicts import check_conflicts, lift_conflict
+from seonggwa.panels.domain.members import enrol
+from seonggwa.panels.domain.seats import panel_of, seat
+from seonggwa.panels.models import MemberProfile, Seat
 from seonggwa.registry.models import Organisation, OrganisationKind
-from seonggwa.schedules.domain.windows import open_rule_window, set_window
+from seonggwa.schedules.domain.windows import get_window, open_rule_window, set_window
 from seonggwa.schedules.models import Schedule
+from seonggwa.sheets.domain import scoring, sheets
+from seonggwa.sheets.domain.sheets import EntryInput, sheet_indicators
+from seonggwa.sheets.models import Sheet, SheetState
 
 PRESET = "seoul-civic-platform-2018"
 ACTOR_LABEL = "2018 시민협력플랫폼 예시 적재"  # who acted, as the trail shows it
@@ -278,17 +286,179 @@ def _department(name: str, *, district: str) -> Organisation:
 
 
 @transaction.atomic
-def load_civic_demo(source=None) -> CivicLoadReport:
-    """The demo accounts of the example (debug only: refused otherwise)."""
+def load_civic_demo(source=None, *, today: dt.date | None = None) -> CivicLoadReport:
+    """The demonstration on top of the plan (debug only: refused otherwise):
+
+    - the demo accounts (:func:`civic_demo_accounts`), evaluators enrolled in the pool;
+    - every district's panel, seated through the conflict check (:func:`seat_demo_panel`);
+    - synthetic sheets (marked synthetic), desk-review scores and draft results for every
+      district but :data:`DEMO_DISTRICT` (:func:`score_synthetic`);
+    - :data:`DEMO_DISTRICT` left mid-process: panel seated, nothing submitted, its
+      windows moved to ``today`` with the reason in the trail (:func:`keep_demo_current`).
+    """
     if not settings.DEBUG:
         raise DemoRefused("the civic-platform demo is loaded only with SEONGGWA_DEBUG=1")
     started = time.perf_counter()
     report = CivicLoadReport()
     example = civic_example(source)
+    users = {}
     for account in civic_demo_accounts(example):
         user = ensure_demo_user(account.username, account.role,
                                 organisation=account.organisation, display=account.display)
         if user is not None:
-            report.accounts.append(user.get_username())
+            users[account.username] = user
+            report.accounts.append(account.username)
+            if account.role == Role.EVALUATOR:
+                _enrol(user, account.position)
+    for d in example.plan.districts:
+        report.created["seats"] += len(seat_demo_panel(example, d.district, users))
+    for d in example.plan.districts:
+        if d.district != DEMO_DISTRICT:
+            report.created["synthetic sheets"] += score_synthetic(example, d.district, users)
+    keep_demo_current(example, today=today)
     report.seconds = time.perf_counter() - started
     return report
+
+
+# ----------------------------------------------------------------------------- panels
+
+#: The district a newcomer walks through: the last meeting of the plan, left before its
+#: documents are submitted.
+DEMO_DISTRICT = "강서구"
+EXPERTS = 4  # expert-1 … expert-4, two per panel in turn
+DISTRICT_SEAT_REASON = ("평가계획(원문 003)의 평가단 구성: 행정 중 구 1인은 해당 자치구 담당 "
+                        "팀장이 맡습니다.")
+
+
+def _enrol(user, position: str) -> None:
+    if not MemberProfile.objects.filter(user=user).exists():
+        enrol(user, position=position, actor=None, actor_label=DEMO_LABEL)
+
+
+def demo_panel(example: CivicExample, district: str) -> list[tuple[str, str]]:
+    """(seat code, username) of the seven members of ``district``'s demo panel (seed 003
+    §5): the city's two, the district's team leader, two experts in turn, and the heads
+    of two OTHER districts' platforms still running — the next year-1 and year-2 ones in
+    the plan's order."""
+    plan = example.plan
+    i = [d.district for d in plan.districts].index(district)
+    panel = [("city", "city-lead"), ("city", "city-governance"),
+             ("district", f"district-{ROMAN[district]}"),
+             ("expert", f"expert-{i % EXPERTS + 1}"),
+             ("expert", f"expert-{(i + 1) % EXPERTS + 1}")]
+    for year in (1, 2):
+        peers = [d.district for d in plan.districts[i + 1:] + plan.districts[:i]
+                 if d.project_year == year and not d.withdrawn and d.district != district]
+        panel.append((f"peer_year{year}", f"head-{ROMAN[peers[0]]}"))
+    return panel
+
+
+def seat_demo_panel(example: CivicExample, district: str, users: dict) -> list:
+    """Seat ``district``'s demo panel through the panels' conflict check; the district
+    official's same-district conflict is lifted with the plan's reason first, as an
+    officer would. Members already seated are left as they are."""
+    rnd, subject = example.round_of(district), example.subjects[district]
+    seated = set(Seat.objects.filter(round=rnd, subject=subject, ended_at__isnull=True)
+                 .values_list("member__username", flat=True))
+    made = []
+    for seat_code, username in demo_panel(example, district):
+        user = users.get(username)
+        if user is None or username in seated:
+            continue
+        if seat_code == "district":
+            for conflict in check_conflicts(rnd, subject, user):
+                lift_conflict(rnd, subject, user, conflict.kind, reason=DISTRICT_SEAT_REASON,
+                              actor=None, actor_label=DEMO_LABEL)
+        made.append(seat(rnd, subject, user, seat_code, actor=None, actor_label=DEMO_LABEL))
+    return made
+
+
+# ----------------------------------------------------------------------------- synthetic scores
+
+# Synthetic profiles, one per district in the plan's order: the desk-review score (of 100)
+# and the panel's typical rating (of 5). Chosen to show every grade, 미흡 included; they
+# are NOT the 2018 results, which the source does not publish.
+SYNTHETIC = [(88, 4), (76, 4), (92, 5), (64, 3), (81, 4), (55, 3), (70, 4), (95, 5), (40, 2),
+             (84, 4), (73, 3)]
+OFFSETS = [0, 0, 1, 0, -1, 0, 0]  # each member's rating around the panel's typical one
+SYNTHETIC_TEXT = "[합성 시연 자료] {district} {goal}: {part}"
+
+
+def _synthetic_entries(framework, district: str, base: int, member: int) -> dict:
+    entries = {}
+    for ind in sheet_indicators(framework):
+        value = min(ind.scale.max, max(ind.scale.min, base + OFFSETS[member % len(OFFSETS)]))
+        text = {part: SYNTHETIC_TEXT.format(district=district, goal=ind.name, part=label)
+                for part, label in (("outcomes", "성과"), ("limits", "한계"),
+                                    ("improvements", "개선방향"), ("justification", "평점 사유"))}
+        entries[ind.code] = EntryInput(value=value, **text)
+    return entries
+
+
+def score_synthetic(example: CivicExample, district: str, users: dict) -> int:
+    """Synthetic sheets (marked synthetic) by every seated member, the desk-review score
+    and the draft result through the one compute path; how many sheets were submitted.
+    A district that already has a result is left as it is."""
+    rnd, subject = example.round_of(district), example.subjects[district]
+    if Result.objects.filter(round=rnd, subject=subject).exists():
+        return 0
+    framework = framework_for(rnd)
+    q, base = SYNTHETIC[[d.district for d in example.plan.districts].index(district)]
+    submitted = 0
+    for n, member_seat in enumerate(panel_of(rnd, subject)):
+        member = member_seat.member
+        sheet = sheets.open_sheet(rnd, subject, member, synthetic=True)
+        if sheet.state == SheetState.SUBMITTED:
+            continue
+        sheets.save_draft(sheet, _synthetic_entries(framework, district, base, n), actor=member)
+        sheets.submit(sheet, actor=member)
+        submitted += 1
+    officer = users.get("officer")
+    scoring.record_desk_review(rnd, {subject: {"Q": q}}, actor=officer)
+    scoring.compute(rnd, [subject], actor=officer)
+    return submitted
+
+
+# ----------------------------------------------------------------------------- mid-process
+
+DEMO_SHIFT_REASON = ("시연용: 2018년 일정({original})을 새로 온 사람이 오늘 직접 해 볼 수 "
+                     "있도록 오늘 기준으로 옮김")
+DEMO_SUBMISSION_DAYS = 14
+
+
+def keep_demo_current(example: CivicExample, *, today: dt.date | None = None) -> None:
+    """Keep :data:`DEMO_DISTRICT` actionable: while nothing is submitted, its submission
+    window runs from ``today`` for two weeks and its meeting is today, so its
+    notification and report windows count from today — each change with the original
+    2018 date in the reason. Once its people have acted, nothing moves."""
+    today = today or timezone.localdate()
+    rnd, subject = example.round_of(DEMO_DISTRICT), example.subjects[DEMO_DISTRICT]
+    if Sheet.objects.filter(round=rnd, subject=subject).exists() or _submitted(rnd, subject):
+        return
+    window = get_window(rnd, subject, "submission")
+    if window is not None and window.opens_on <= today <= window.due_on:
+        return
+    schedule = Schedule.objects.get(round=rnd, subject=subject)
+    original = timezone.localtime(schedule.meeting_at)
+    reason = DEMO_SHIFT_REASON.format(original=f"제출 {schedule.submission_due}, 회의 "
+                                               f"{original:%Y-%m-%d %H:%M}")
+    before = {"submission_due": schedule.submission_due, "meeting_at": schedule.meeting_at}
+    schedule.submission_due = today + dt.timedelta(days=DEMO_SUBMISSION_DAYS)
+    schedule.meeting_at = timezone.make_aware(dt.datetime.combine(today, original.time()),
+                                              ZoneInfo(settings.TIME_ZONE))
+    schedule.save(update_fields=["submission_due", "meeting_at", "updated_at"])
+    record("schedule.change", schedule, actor_label=DEMO_LABEL, reason=reason, before=before,
+           after={"submission_due": schedule.submission_due, "meeting_at": schedule.meeting_at})
+    set_window(rnd, subject, "submission", opens_on=today, due_on=schedule.submission_due,
+               actor=None, actor_label=DEMO_LABEL, reason=reason)
+    for code in ("notification", "report"):
+        open_rule_window(rnd, subject, code, start=today, actor=None, actor_label=DEMO_LABEL)
+
+
+def _submitted(rnd: Round, subject: Subject) -> bool:
+    """Whether the district's organisation has submitted anything (submissions app)."""
+    from seonggwa.submissions import models as submission_models
+
+    submission = getattr(submission_models, "Submission", None)
+    return submission is not None and submission.objects.filter(
+        round=rnd, subject=subject).exclude(state="draft").exists()
