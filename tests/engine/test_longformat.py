@@ -16,6 +16,17 @@ def rows(*lines):
     return list(enumerate(lines, start=2))
 
 
+def panel_values(framework, batch) -> np.ndarray:
+    """The reader's compact ratings spread over all k indicators, NaN = no rating."""
+    ratings = batch.ratings.astype(np.float64)
+    if batch.ratings.dtype.kind == "u":
+        ratings[batch.ratings == batch.no_rating] = np.nan
+    panel = [j for j, ind in enumerate(framework.indicators) if ind.uses_panel]
+    values = np.full((ratings.shape[0], len(framework.indicators), ratings.shape[2]), np.nan)
+    values[:, panel, :] = ratings
+    return values
+
+
 def test_panel_rows_fill_slots_per_subject_and_indicator():
     framework = load_preset("seoul-civic-platform-2018")
     header = ["subject", "indicator", "evaluator", "value"]
@@ -23,10 +34,12 @@ def test_panel_rows_fill_slots_per_subject_and_indicator():
         ["강북구", "G1", "A", "5"], ["강북구", "G1", "B", "우수"], ["관악구", "G1", "A", "3"],
         ["강북구", "Q", "", "71.5"], ["", "", "", ""]))
     assert batch.subject_ids == ("강북구", "관악구")
-    assert batch.values.shape == (2, 3, 2)
-    assert batch.values[0, 1].tolist() == [5, 4]  # label 우수 -> 4
-    assert batch.values[1, 1, 0] == 3 and np.isnan(batch.values[1, 1, 1])
-    assert batch.values[0, 0, 0] == 71.5
+    values = panel_values(framework, batch)
+    assert values.shape == (2, 3, 2)
+    assert values[0, 1].tolist() == [5, 4]  # label 우수 -> 4
+    assert values[1, 1, 0] == 3 and np.isnan(values[1, 1, 1])
+    assert values[0, 0, 0] == 71.5
+    assert batch.values is None  # the compact form: panel indicators only
 
 
 def test_quantitative_rows_numbers_with_thousands_separators_and_na():

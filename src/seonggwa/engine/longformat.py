@@ -46,7 +46,7 @@ from .errors import InputError
 from .framework import Framework
 
 __all__ = ["COLUMNS", "REQUIRED_COLUMNS", "batch_from_rows", "canonical_header",
-           "dated_batch_from_rows"]
+           "dated_batch_from_rows", "panel_ratings"]
 
 COLUMNS = ("subject", "indicator", "evaluator", "value", "actual", "target", "target_high",
            "not_applicable", "group", "year", "date", "level", "reason", "name", "note")
@@ -337,18 +337,26 @@ def _read_override(ind, levels, state: _Collector, record: dict[str, str], row: 
 
 
 def _assemble(framework: Framework, state: _Collector) -> BatchInput:
+    """The engine's compact input: panel ratings over the panel indicators only (``uint8``
+    when every rating is a whole number in 0–254, the form the engine scores fastest),
+    actuals and targets over the quantitative indicators only. With no panel rating at
+    all, the [n, k] quantity arrays (a compact batch needs its ratings)."""
     n, k = len(state.subjects), len(framework.indicators)
     p = max(state.slots.values(), default=0)
-    values = None
+    ratings, marker = None, 0
     if p:
-        values = np.full((n, k, p), np.nan)
         rows, cols, slots, vals = (np.array(x) for x in zip(*state.ratings, strict=True))
-        values[rows.astype(int), cols.astype(int), slots.astype(int)] = vals
+        ratings, marker = panel_ratings(framework, n, p, rows.astype(np.intp),
+                                        cols.astype(np.intp), slots.astype(np.intp), vals)
+    quantitative = [j for j, ind in enumerate(framework.indicators)
+                    if ind.kind == "quantitative"]
+    position = ({column: i for i, column in enumerate(quantitative)} if ratings is not None
+                else {j: j for j in range(k)})
     arrays = {}
     for name, cells in state.quantities.items():
-        array = np.full((n, k), np.nan)
+        array = np.full((n, len(position)), np.nan)
         for row, column, value in cells:
-            array[row, column] = value
+            array[row, position[column]] = value
         arrays[name] = array
     na = np.zeros((n, k), dtype=bool)
     for row, column in state.not_applicable:
@@ -359,10 +367,38 @@ def _assemble(framework: Framework, state: _Collector) -> BatchInput:
         for row, (group, _) in state.groups.items():
             groups[row] = framework.groups.index(group)
     return BatchInput(
-        subject_ids=tuple(state.subjects), values=values, actuals=arrays["actual"],
-        targets=arrays["target"], targets_high=arrays["target_high"], not_applicable=na,
-        groups=groups, overrides=tuple(state.overrides),
+        subject_ids=tuple(state.subjects), ratings=ratings, no_rating=marker,
+        actuals=arrays["actual"], targets=arrays["target"],
+        targets_high=arrays["target_high"], not_applicable=na, groups=groups,
+        overrides=tuple(state.overrides),
     )
+
+
+# "No rating" in a uint8 panel: 0 when every panel scale starts above it, else 255.
+_MARKERS = (0, 255)
+
+
+def panel_ratings(framework: Framework, n: int, p: int, rows: np.ndarray, cols: np.ndarray,
+                  slots: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, int]:
+    """The compact ``[n, kp, p]`` panel of the ratings ``values[i]`` given for subject
+    ``rows[i]``, indicator column ``cols[i]`` (of all k) and slot ``slots[i]``: ``uint8``
+    with a "no rating" marker off every panel scale when every rating is a whole number
+    in 0–254, else float64 with NaN. Returns ``(ratings, marker)``."""
+    panel = [j for j, ind in enumerate(framework.indicators) if ind.uses_panel]
+    index = np.full(len(framework.indicators), -1, dtype=np.intp)
+    index[panel] = np.arange(len(panel))
+    at = (rows, index[cols], slots)
+    scales = [framework.indicators[j].scale for j in panel]
+    marker = next((m for m in _MARKERS
+                   if not any(s.min <= m <= s.max for s in scales)), None)
+    whole = values.size and np.array_equal(values, np.round(values))
+    if marker is not None and whole and values.min() >= 0 and values.max() < 255:
+        ratings = np.full((n, len(panel), p), marker, dtype=np.uint8)
+        ratings[at] = values
+        return ratings, marker
+    ratings = np.full((n, len(panel), p), np.nan)
+    ratings[at] = values
+    return ratings, 0
 
 
 def rows_with_numbers(rows: Iterable[Sequence[Any]], first: int = 2
