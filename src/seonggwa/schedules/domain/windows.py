@@ -46,7 +46,7 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100
 #: The section of the framework document this module reads.
 SECTION = "deadlines"
 #: The actor label of the scheduler in the audit trail.
-TICK_ACTOR = "tick"
+TICK_ACTOR = "기한 자동 처리"
 
 #: Names of the starts a rule may count from, besides another rule's window.
 START_LABELS = {"meeting": "평가 회의일"}
@@ -64,6 +64,12 @@ class ScheduleRefused(ValidationError):
 class DeadlineRefused(ValidationError):
     """An act outside its window: not open yet, closed (saying when and how that day was
     counted), or no window at all."""
+
+
+def current_date() -> date:
+    """Today in Asia/Seoul: the day every "still in time?" is judged on (one place, so
+    tests can set the day)."""
+    return timezone.localdate()
 
 
 # --- days off ------------------------------------------------------------------------
@@ -112,7 +118,9 @@ def count(start: date, days: int, unit: str, *, start_label: str = "",
         span *= 2
 
 
-def _extended(counted: Counted, notice_due: date, sent_on: date) -> Counted:
+def extended(counted: Counted, notice_due: date, sent_on: date) -> Counted:
+    """``counted`` prolonged for a notice due on ``notice_due`` and sent on ``sent_on``,
+    with this office's days off (:func:`calendar.extend`)."""
     base_due = counted.extension.previous_due if counted.extension else counted.due
     horizon = base_due + timedelta(days=2 * max((sent_on - notice_due).days, 0) + 62)
     return calendar.extend(counted, notice_due=notice_due, sent_on=sent_on,
@@ -209,7 +217,7 @@ def require_open(round_: Round, subject: Subject | None, code: str, *,
     """The open window ``code`` for the subject (or the round), else
     :class:`DeadlineRefused` saying why: no such window, not open yet, or closed — when
     and how its last day was counted."""
-    today = today or timezone.localdate()
+    today = today or current_date()
     window = get_window(round_, subject, code)
     label = window.label if window else (window_label(round_, code) or _("이 작업"))
     if window is None:
@@ -228,7 +236,8 @@ def require_open(round_: Round, subject: Subject | None, code: str, *,
 
 # --- writing -------------------------------------------------------------------------
 
-def _snapshot(window: Window) -> dict[str, Any]:
+def snapshot(window: Window) -> dict[str, Any]:
+    """The window as the audit trail records it (with its explanation in Korean)."""
     return {"label": window.label, "opens_on": window.opens_on, "due_on": window.due_on,
             "unit": window.unit, "notice_sent_on": window.notice_sent_on,
             "reason": window.reason, "explanation": explain(window, "ko")}
@@ -238,7 +247,7 @@ def settle(window: Window, *, today: date | None = None, actor=None, actor_label
            reason: str = "") -> Window:
     """Move the window to the state its dates give today (if not already there), through
     the state machine, and send the signal of an opening or closing."""
-    today = today or timezone.localdate()
+    today = today or current_date()
     target = state_on(window, today)
     if target == window.state:
         return window
@@ -254,12 +263,14 @@ def settle(window: Window, *, today: date | None = None, actor=None, actor_label
     return window
 
 
-def _save(window: Window, *, created: bool, before: dict | None, actor, actor_label: str,
-          reason: str, action: str) -> Window:
+def save(window: Window, *, created: bool, before: dict | None, actor, actor_label: str,
+         reason: str, action: str) -> Window:
+    """Save a new or changed window, audit the change (nothing when nothing changed) and
+    settle its state on today's date."""
     window.full_clean(exclude=["round", "subject"], validate_unique=False,
                       validate_constraints=False)
     window.save()
-    after = _snapshot(window)
+    after = snapshot(window)
     if created or before != after:
         record(action if not created else "window.create", window, actor=actor,
                actor_label=actor_label, before=None if created else before, after=after,
@@ -273,10 +284,11 @@ def _existing(round_: Round, subject: Subject | None, code: str) -> Window | Non
 
 
 def open_rule_window(round_: Round, subject: Subject | None, code: str, *, start: date,
-                     actor, actor_label: str = "") -> Window:
+                     actor, actor_label: str = "", reason: str = "") -> Window:
     """The window of rule ``code`` of the round's framework, counted from ``start`` (the
     meeting, the notification…): opens on ``start``, due on the rule's last day. An
-    existing window of that code is counted again from ``start``."""
+    existing window of that code is counted again from ``start`` (``reason``: why, for
+    the audit trail)."""
     start = check_date(start, _("기산일"))
     rules = rules_of(round_)
     rule = rules.get(code)
@@ -288,16 +300,16 @@ def open_rule_window(round_: Round, subject: Subject | None, code: str, *, start
     with transaction.atomic():
         window = _existing(round_, subject, code)
         created = window is None
-        before = None if created else _snapshot(window)
+        before = None if created else snapshot(window)
         if created:
             window = Window(round=round_, subject=subject, code=code)
         if window.notice_sent_on and window.notice_sent_on > start:
-            counted = _extended(counted, start, window.notice_sent_on)  # a late notice stays
+            counted = extended(counted, start, window.notice_sent_on)  # a late notice stays
         check_date(counted.due, _("마감일"))
         window.label, window.opens_on, window.due_on = rule.label, start, counted.due
         window.unit, window.counted, window.reason = rule.unit, counted.to_json(), ""
-        return _save(window, created=created, before=before, actor=actor,
-                     actor_label=actor_label, reason=_("규칙에 따라 계산"),
+        return save(window, created=created, before=before, actor=actor,
+                     actor_label=actor_label, reason=reason or _("규칙에 따라 계산"),
                      action="window.recount")
 
 
@@ -319,7 +331,7 @@ def set_window(round_: Round, subject: Subject | None, code: str, *, opens_on: d
         if not created and not reason and (window.opens_on, window.due_on) != (opens_on,
                                                                                due_on):
             raise ScheduleRefused(_("이미 정한 기한의 날짜를 바꾸려면 사유가 필요합니다."))
-        before = None if created else _snapshot(window)
+        before = None if created else snapshot(window)
         if created:
             name = (label or "").strip() or window_label(round_, code)
             if not name:
@@ -327,7 +339,7 @@ def set_window(round_: Round, subject: Subject | None, code: str, *, opens_on: d
             window = Window(round=round_, subject=subject, code=code, label=name)
         window.opens_on, window.due_on, window.unit = opens_on, due_on, calendar.CALENDAR
         window.counted, window.reason = {}, reason
-        return _save(window, created=created, before=before, actor=actor,
+        return save(window, created=created, before=before, actor=actor,
                      actor_label=actor_label, reason=reason, action="window.set")
 
 
@@ -350,18 +362,18 @@ def record_notice(window: Window, sent_on: date, *, actor, actor_label: str = ""
     count from it are opened from that day (``open_rule_window(..., start=sent_on)``),
     so a late notification already gives the organisation its full period."""
     sent_on = check_date(sent_on, _("발송일"))
-    if sent_on > timezone.localdate():
+    if sent_on > current_date():
         raise ScheduleRefused(_("발송일(%(day)s)이 오늘 이후입니다.") % {"day": sent_on.isoformat()})
     with transaction.atomic():
         window = Window.objects.select_for_update().select_related("round").get(pk=window.pk)
-        before = _snapshot(window)
+        before = snapshot(window)
         window.notice_sent_on = sent_on
         reason = _("안내 발송 기록")
         if not _is_notice_itself(window):
             window.due_on, window.counted = _prolonged(window, sent_on)
             if window.due_on != before["due_on"]:
                 reason = _("안내가 늦게 발송되어 기한 연장")
-        return _save(window, created=False, before=before, actor=actor,
+        return save(window, created=False, before=before, actor=actor,
                      actor_label=actor_label, reason=reason, action="window.notice")
 
 
@@ -369,7 +381,7 @@ def _prolonged(window: Window, sent_on: date) -> tuple[date, dict]:
     """The due date and counting of ``window`` with a notice sent on ``sent_on``."""
     data = window.counted or {}
     if "start" in data:
-        counted = _extended(Counted.from_json(data), window.opens_on, sent_on)
+        counted = extended(Counted.from_json(data), window.opens_on, sent_on)
         return counted.due, counted.to_json()
     ext = data.get("extension")
     base_due = date.fromisoformat(ext["previous_due"]) if ext else window.due_on
