@@ -2,6 +2,7 @@ import pytest
 
 from appeals.factories import a_monday, officer, platform_org, scored_round, user
 from seonggwa.accounts.models import Role
+from seonggwa.schedules.domain import windows
 
 
 class World:
@@ -10,9 +11,12 @@ class World:
 
 
 @pytest.fixture
-def world(db, settings, tmp_path):
+def world(db, settings, tmp_path, monkeypatch):
+    """``w.clock`` is "today" for every deadline (the schedules' one clock)."""
     settings.MEDIA_ROOT = tmp_path / "media"
     w = World()
+    w.clock = a_monday()
+    monkeypatch.setattr(windows, "current_date", lambda: w.clock)
     w.round, (w.mapo, w.eunpyeong) = scored_round(("마포구", "은평구"))
     w.officer = officer()
     w.mapo_user = user("mapo", Role.CONTRACTOR, platform_org("마포구"), email="mapo@example.org")

@@ -122,7 +122,7 @@ def _objection_deadline(round_: Round, code: str, today: date) -> tuple[date | N
 def outgoing(round_: Round, *, today: date | None = None,
              results: Sequence[Result] | None = None) -> list[Outgoing]:
     """The messages releasing the round's pending results ``today`` would send."""
-    today = today or timezone.localdate()
+    today = today or windows.current_date()
     results = list(pending_results(round_) if results is None else results)
     if not results:
         return []
@@ -162,7 +162,7 @@ def release(round_: Round, *, expected: int, actor, actor_label: str = "",
 
     ``expected`` is the number of messages the officer reviewed: if the pending results
     are not that many any more, nothing is sent (:class:`StaleRelease`)."""
-    today = today or timezone.localdate()
+    today = today or windows.current_date()
     round_ = Round.objects.select_for_update().select_related("year").get(pk=round_.pk)
     refusal = refusal_to_release(round_)
     if refusal:
@@ -298,7 +298,7 @@ def file_objection(appeal: Appeal, user, reasons: str, uploads: Sequence = (), *
     window (or before it opens), one in another organisation's name, one where the
     framework allows none, empty or over-long reasons, a file too large or of the wrong
     type."""
-    today = today or timezone.localdate()
+    today = today or windows.current_date()
     reasons = _clean_reasons(reasons, _("이의신청 사유"))
     checked = evidence.check_all(uploads)
     stored: list[str] = []
@@ -459,7 +459,7 @@ def lapse(appeals: Sequence[Appeal], *, today: date | None = None, actor=None,
           actor_label: str = TICK) -> list[Appeal]:
     """Finalise and lock the released results of ``appeals`` that got no objection and
     can get none any more; others are left as they are. Returns those finalised."""
-    today = today or timezone.localdate()
+    today = today or windows.current_date()
     locked = list(Appeal.objects.select_for_update(of=("self",))
                   .filter(pk__in=[a.pk for a in appeals], state=AppealState.NOTIFIED)
                   .select_related("result__round__year", "result__round__framework_version",
@@ -480,7 +480,7 @@ def on_window_closed(sender, window, **kwargs) -> None:
     appeals = [a for a in appeals.select_related("result__round__framework_version")
                if appeal_rule(framework_for(a.result.round)).window == window.code]
     if appeals:
-        lapse(appeals, today=max(timezone.localdate(), window.due_on + _ONE_DAY))
+        lapse(appeals, today=max(windows.current_date(), window.due_on + _ONE_DAY))
 
 
 _ONE_DAY = timedelta(days=1)

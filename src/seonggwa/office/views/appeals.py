@@ -24,7 +24,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
@@ -117,7 +116,7 @@ def release_round(request, pk: int):
         raise Http404(_("볼 수 있는 평가 차수가 아닙니다."))
     if not request.user.has_perm("appeals.release_results", rnd):
         raise PermissionDenied
-    today = timezone.localdate()
+    today = windows.current_date()
     problem, status = None, 200
     if request.method == "POST":
         confirmed = request.POST.get("count", "")
