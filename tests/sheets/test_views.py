@@ -234,3 +234,35 @@ def test_a_closed_subject_shows_why_and_takes_nothing(civic):
     assert refused.status_code == 400
     assert SheetEntry.objects.filter(sheet__evaluator=civic.members[0],
                                      indicator="G1").get().value == 4
+
+
+def test_no_page_shows_developer_text(civic):
+    from test_no_developer_text import developer_text
+
+    member = civic.members[0]
+    sheet = submitted(civic, member, 4, 3).sheet
+    domain.reopen(sheet, reason="재심의", actor=civic.officer)
+    domain.save_draft(sheet, {"G1": domain.EntryInput(value="5", **TEXTS)}, actor=member)
+    domain.submit(sheet, actor=member)
+    for m in civic.members[1:]:
+        submitted(civic, m, 4, 4)
+    scoring.record_desk_review(civic.round, {civic.subject: {"Q": "80"}}, actor=civic.officer)
+    scoring.compute(civic.round, actor=civic.officer)
+    rnd, subject = civic.round.pk, civic.subject.pk
+    pages = {
+        member: [reverse("office:sheets_mine"), edit_url(civic),
+                 reverse("office:sheets_detail", args=[sheet.pk]),
+                 reverse("office:sheets_version", args=[sheet.pk, 2]),
+                 reverse("office:sheets_compare", args=[sheet.pk]) + "?a=1&b=2"],
+        civic.officer: [reverse("office:sheets_mine"),
+                        reverse("office:sheets_detail", args=[sheet.pk]),
+                        reverse("office:sheets_round", args=[rnd]),
+                        reverse("office:sheets_desk", args=[rnd]),
+                        reverse("office:sheets_aggregation", args=[rnd, subject])],
+    }
+    for user, urls in pages.items():
+        c = client_for(user)
+        for url in urls:
+            response = c.get(url)
+            assert response.status_code == 200, url
+            assert developer_text(response.content.decode()) == [], url

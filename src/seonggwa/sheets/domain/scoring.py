@@ -231,6 +231,20 @@ def method_text(framework: engine.Framework) -> str:
     return known.get(framework.panel_method, framework.panel_method)
 
 
+def conversion_text(scale: engine.Scale | None) -> str:
+    """How the framework's scale turns a rating into points, in words."""
+    if scale is None:
+        return ""
+    low, high = f"{scale.min:g}", f"{scale.max:g}"
+    if scale.conversion == "ratio":
+        return _("환산 점수 = 평점 ÷ %(max)s × 배점") % {"max": high}
+    if scale.conversion == "linear":
+        return _("환산 점수 = (평점 − %(min)s) ÷ (%(max)s − %(min)s) × 배점") % {
+            "min": low, "max": high}
+    pairs = ", ".join(f"{k:g} → {v:g}" for k, v in sorted(scale.table.items()))
+    return _("환산 점수 = 환산표(%(pairs)s) × 배점") % {"pairs": pairs}
+
+
 @dataclass
 class RaterRow:
     label: str
@@ -311,7 +325,8 @@ def explain(result: Result) -> Explanation:
                     fraction * ind.points, synthetic=synthetic.get(rating.evaluator_label, False),
                     desk=rating.evaluator_label == DESK_LABEL))
             _trimmed(rows, framework)
-            steps.append(IndicatorStep(ind, outcomes.get(ind.code), rows, ind.rule_text()))
+            steps.append(IndicatorStep(ind, outcomes.get(ind.code), rows,
+                                       conversion_text(ind.scale)))
         areas.append(AreaStep(area, steps, area_outcomes.get(area.code)))
     stale = result.decided_at is not None and Rating.objects.filter(
         round_id=result.round_id, subject_id=result.subject_id,
