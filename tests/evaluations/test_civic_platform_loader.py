@@ -193,6 +193,9 @@ def test_each_panel_is_seated_as_composed_and_conflict_checked(demo):
     for d in PLAN.districts:
         rnd, subject = demo.round_of(d.district), demo.subjects[d.district]
         panel = panel_of(rnd, subject)
+        if d.district == civic.DEMO_DISTRICT:  # left for the newcomer to seat
+            assert panel == []
+            continue
         codes = sorted(s.seat_code for s in panel)
         assert codes == sorted(["city", "city", "district", "expert", "expert", "peer_year1",
                                 "peer_year2"])
@@ -214,6 +217,15 @@ def test_each_panel_is_seated_as_composed_and_conflict_checked(demo):
                                                                       "same_organisation"}
     with pytest.raises(PanelRefused, match="이해충돌"):
         seat(rnd, subject, head, "peer_year2", actor=None)
+
+
+def test_every_round_has_the_city_members_as_its_default_composition(demo):
+    from seonggwa.panels.models import TemplateEntry
+
+    for rnd in demo.rounds.values():
+        assert sorted(TemplateEntry.objects.filter(round=rnd).values_list(
+            "seat_code", "member__username")) == [("city", "city-governance"),
+                                                  ("city", "city-lead")]
 
 
 def test_every_district_but_one_has_synthetic_sheets_and_a_draft_result(demo):

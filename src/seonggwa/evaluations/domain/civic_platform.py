@@ -46,14 +46,15 @@ from seonggwa.evaluations.domain.subjects import subjects_for
 from seonggwa.evaluations.models import Result, Round, Scheme, Subject, SubjectKind
 from seonggwa.panels.domain.conflicts import check_conflicts, lift_conflict
 from seonggwa.panels.domain.members import enrol
-from seonggwa.panels.domain.seats import panel_of, seat
-from seonggwa.panels.models import MemberProfile, Seat
+from seonggwa.panels.domain.seats import add_to_template, panel_of, seat
+from seonggwa.panels.models import MemberProfile, Seat, TemplateEntry
 from seonggwa.registry.models import Organisation, OrganisationKind
 from seonggwa.schedules.domain.windows import get_window, open_rule_window, set_window
 from seonggwa.schedules.models import Schedule
 from seonggwa.sheets.domain import scoring, sheets
 from seonggwa.sheets.domain.sheets import EntryInput, sheet_indicators
 from seonggwa.sheets.models import Sheet, SheetState
+from seonggwa.submissions.models import Submission
 
 PRESET = "seoul-civic-platform-2018"
 ACTOR_LABEL = "2018 시민협력플랫폼 예시 적재"  # who acted, as the trail shows it
@@ -290,11 +291,12 @@ def load_civic_demo(source=None, *, today: dt.date | None = None) -> CivicLoadRe
     """The demonstration on top of the plan (debug only: refused otherwise):
 
     - the demo accounts (:func:`civic_demo_accounts`), evaluators enrolled in the pool;
-    - every district's panel, seated through the conflict check (:func:`seat_demo_panel`);
-    - synthetic sheets (marked synthetic), desk-review scores and draft results for every
-      district but :data:`DEMO_DISTRICT` (:func:`score_synthetic`);
-    - :data:`DEMO_DISTRICT` left mid-process: panel seated, nothing submitted, its
-      windows moved to ``today`` with the reason in the trail (:func:`keep_demo_current`).
+    - each round's default composition (the city's two members, :func:`demo_templates`);
+    - the panel of every district but :data:`DEMO_DISTRICT`, seated through the conflict
+      check (:func:`seat_demo_panel`), their synthetic sheets (marked synthetic), the
+      desk-review scores and draft results (:func:`score_synthetic`);
+    - :data:`DEMO_DISTRICT` left at the start: nothing submitted, no panel, its windows
+      moved to ``today`` with the reason in the trail (:func:`keep_demo_current`).
     """
     if not settings.DEBUG:
         raise DemoRefused("the civic-platform demo is loaded only with SEONGGWA_DEBUG=1")
@@ -310,10 +312,10 @@ def load_civic_demo(source=None, *, today: dt.date | None = None) -> CivicLoadRe
             report.accounts.append(account.username)
             if account.role == Role.EVALUATOR:
                 _enrol(user, account.position)
-    for d in example.plan.districts:
-        report.created["seats"] += len(seat_demo_panel(example, d.district, users))
+    report.created["default seats"] += demo_templates(example, users)
     for d in example.plan.districts:
         if d.district != DEMO_DISTRICT:
+            report.created["seats"] += len(seat_demo_panel(example, d.district, users))
             report.created["synthetic sheets"] += score_synthetic(example, d.district, users)
     keep_demo_current(example, today=today)
     report.seconds = time.perf_counter() - started
@@ -342,15 +344,33 @@ def demo_panel(example: CivicExample, district: str) -> list[tuple[str, str]]:
     the plan's order."""
     plan = example.plan
     i = [d.district for d in plan.districts].index(district)
-    panel = [("city", "city-lead"), ("city", "city-governance"),
-             ("district", f"district-{ROMAN[district]}"),
-             ("expert", f"expert-{i % EXPERTS + 1}"),
-             ("expert", f"expert-{(i + 1) % EXPERTS + 1}")]
+    panel = [("city", username) for username in CITY_MEMBERS]
+    panel += [("district", f"district-{ROMAN[district]}"),
+              ("expert", f"expert-{i % EXPERTS + 1}"),
+              ("expert", f"expert-{(i + 1) % EXPERTS + 1}")]
     for year in (1, 2):
         peers = [d.district for d in plan.districts[i + 1:] + plan.districts[:i]
                  if d.project_year == year and not d.withdrawn and d.district != district]
         panel.append((f"peer_year{year}", f"head-{ROMAN[peers[0]]}"))
     return panel
+
+
+CITY_MEMBERS = ("city-lead", "city-governance")
+
+
+def demo_templates(example: CivicExample, users: dict) -> int:
+    """The city's two members in every round's default composition (they sit on every
+    panel); how many entries were added."""
+    added = 0
+    for rnd in example.rounds.values():
+        present = set(TemplateEntry.objects.filter(round=rnd)
+                      .values_list("member__username", flat=True))
+        for username in CITY_MEMBERS:
+            if username in users and username not in present:
+                add_to_template(rnd, users[username], "city", actor=None,
+                                actor_label=DEMO_LABEL)
+                added += 1
+    return added
 
 
 def seat_demo_panel(example: CivicExample, district: str, users: dict) -> list:
@@ -456,9 +476,5 @@ def keep_demo_current(example: CivicExample, *, today: dt.date | None = None) ->
 
 
 def _submitted(rnd: Round, subject: Subject) -> bool:
-    """Whether the district's organisation has submitted anything (submissions app)."""
-    from seonggwa.submissions import models as submission_models
-
-    submission = getattr(submission_models, "Submission", None)
-    return submission is not None and submission.objects.filter(
-        round=rnd, subject=subject).exclude(state="draft").exists()
+    """Whether the district's organisation has started its submission."""
+    return Submission.objects.filter(round=rnd, subject=subject).exists()
