@@ -1,4 +1,5 @@
 import pytest
+
 from panels.factories import civic_round
 
 

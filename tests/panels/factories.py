@@ -106,3 +106,33 @@ def civic_round(*, year=2018, number=1) -> Civic:
         "committee": user("committee", Role.COMMITTEE, full_name="위원회"),
     }
     return w
+
+
+def framework_with_panel(panel, *, version="2018-panel-test"):
+    """The civic preset with its ``process.panel`` section replaced (``None``: removed),
+    imported as a version of its own."""
+    import copy
+
+    from seonggwa import engine
+    from seonggwa.evaluations.domain.frameworks import bundled_preset, import_framework_version
+
+    doc = copy.deepcopy(dict(bundled_preset(CIVIC).document))
+    doc["version"] = version
+    doc["process"] = dict(doc["process"])
+    if panel is None:
+        doc["process"].pop("panel")
+    else:
+        doc["process"]["panel"] = panel
+    return import_framework_version(engine.framework_from_dict(doc, source="test"),
+                                    actor_label="test")
+
+
+def round_under(framework_version, civic: Civic, *, number=2):
+    """Another round of the same year under ``framework_version``, with the evaluated
+    platform scheduled in it."""
+    rnd = workflow.open_round(civic.round.year.year, number, scheme=Scheme.CIVIC_PLATFORM,
+                              framework_version=framework_version, actor_label="test")
+    for name, (_district, project_year) in PLATFORMS.items():
+        Schedule.objects.get_or_create(round=rnd, subject=civic.subjects[name],
+                                       defaults={"project_year": project_year})
+    return rnd
