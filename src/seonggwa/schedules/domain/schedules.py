@@ -86,7 +86,7 @@ def _checked(data: ScheduleInput) -> ScheduleInput:
 def snapshot(schedule: Schedule) -> dict[str, Any]:
     return {"project_year": schedule.project_year, "period_start": schedule.period_start,
             "period_end": schedule.period_end, "submission_due": schedule.submission_due,
-            "meeting_at": (timezone.localtime(schedule.meeting_at).isoformat()
+            "meeting_at": (timezone.localtime(schedule.meeting_at).strftime("%Y-%m-%d %H:%M")
                            if schedule.meeting_at else None),
             "place": schedule.place, "early": schedule.early,
             "early_reason": schedule.early_reason}
@@ -122,8 +122,7 @@ def set_schedule(round_: Round, subject: Subject, data: ScheduleInput, *, actor,
               "schedule.early" if data.early and not before["early"] else "schedule.change")
     record(action, schedule, actor=actor, actor_label=actor_label, before=before,
            after=after, reason=why)
-    follow_schedule(schedule, actor=actor, actor_label=actor_label,
-                    reason=why or _("일정 등록"))
+    follow_schedule(schedule, actor=actor, actor_label=actor_label, reason=why)
     return schedule
 
 
@@ -133,7 +132,8 @@ def _open_or_scheduled(window: Window | None) -> bool:
 
 def follow_schedule(schedule: Schedule, *, actor, actor_label: str = "",
                     reason: str = "") -> list[Window]:
-    """Bring the subject's windows in step with its schedule (closed windows stay)."""
+    """Bring the subject's windows in step with its schedule (closed windows stay);
+    ``reason`` (why the schedule changed) goes into the trail of each window moved."""
     changed: list[Window] = []
     round_, subject = schedule.round, schedule.subject
     if schedule.submission_due is not None:
@@ -143,7 +143,8 @@ def follow_schedule(schedule: Schedule, *, actor, actor_label: str = "",
             opens = _submission_opens(schedule, window)
             changed.append(windows.set_window(
                 round_, subject, SUBMISSION, opens_on=opens, due_on=schedule.submission_due,
-                actor=actor, actor_label=actor_label, reason=reason,
+                actor=actor, actor_label=actor_label,
+                reason=reason or _("평가 일정의 자료 제출 기한"),
                 label=windows.window_label(round_, SUBMISSION)))
     meeting = meeting_date(schedule)
     if meeting is not None:
@@ -157,7 +158,7 @@ def follow_schedule(schedule: Schedule, *, actor, actor_label: str = "",
                 changed.append(windows.open_rule_window(round_, subject, rule.code,
                                                         start=meeting, actor=actor,
                                                         actor_label=actor_label,
-                                                        reason=reason))
+                                                        reason=reason or _("평가 회의일부터 계산")))
     return changed
 
 

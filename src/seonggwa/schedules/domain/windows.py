@@ -254,8 +254,10 @@ def settle(window: Window, *, today: date | None = None, actor=None, actor_label
     name = {WindowState.OPEN: "reopen" if window.state == WindowState.CLOSED else "open",
             WindowState.CLOSED: "close", WindowState.SCHEDULED: "postpone"}[target]
     window.closed_at = timezone.now() if target == WindowState.CLOSED else None
+    default = {WindowState.OPEN: _("시작일이 지남"), WindowState.CLOSED: _("마감일이 지남"),
+               WindowState.SCHEDULED: _("시작일이 아직 오지 않음")}[target]
     WINDOW.fire(window, name, actor=actor, actor_label=actor_label,
-                reason=reason or _("날짜 변경"), update_fields=("closed_at",))
+                reason=reason or default, update_fields=("closed_at",))
     if target == WindowState.CLOSED:
         signals.window_closed.send(sender=Window, window=window)
     elif target == WindowState.OPEN:

@@ -1,0 +1,75 @@
+"""The scheduler: `seonggwa tick` (cron) and the django-tasks task open and close windows
+by themselves, say what they did, and change nothing when run again."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.test import override_settings
+
+from seonggwa.cli import main
+from seonggwa.core.models import AuditEvent
+from seonggwa.schedules.domain import windows
+from seonggwa.schedules.models import Window, WindowState
+
+from .factories import civic_round, platform
+
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def two_windows(db):
+    rnd = civic_round()
+    w1 = windows.set_window(rnd, platform("성북구"), "submission", opens_on=date(2018, 8, 21),
+                            due_on=date(2018, 8, 24), actor=None, actor_label="test")
+    w2 = windows.set_window(rnd, platform("도봉구"), "submission", opens_on=date(2018, 8, 1),
+                            due_on=date(2018, 8, 20), actor=None, actor_label="test")
+    return w1, w2
+
+
+def test_cli_tick_prints_what_it_opened_and_closed_and_is_idempotent(two_windows, capsys,
+                                                                     monkeypatch):
+    # Run on Tuesday 2018-08-21 at 00:05 in Seoul (the day before, UTC).
+    monkeypatch.setattr("django.utils.timezone.now",
+                        lambda: datetime(2018, 8, 21, 0, 5, tzinfo=ZoneInfo("Asia/Seoul")))
+    assert main(["tick"]) == 0
+    out = capsys.readouterr().out
+    assert "2018-08-21 기준: 시작 1건, 마감 1건" in out
+    assert "성북구 시민협력플랫폼 · 자료 제출" in out and "도봉구" in out
+    w1, w2 = (Window.objects.get(pk=w.pk) for w in two_windows)
+    assert (w1.state, w2.state) == (WindowState.OPEN, WindowState.CLOSED)
+    events = AuditEvent.objects.count()
+    assert main(["tick"]) == 0
+    assert "시작 0건, 마감 0건" in capsys.readouterr().out
+    assert AuditEvent.objects.count() == events
+
+
+@override_settings(TASKS=IMMEDIATE)
+def test_the_task_runs_the_sweep(two_windows, monkeypatch):
+    from seonggwa.schedules.tasks import sweep
+
+    monkeypatch.setattr("django.utils.timezone.now",
+                        lambda: datetime(2018, 8, 25, 9, 0, tzinfo=ZoneInfo("Asia/Seoul")))
+    result = sweep.enqueue()
+    assert result.return_value == {"today": "2018-08-25", "opened": 0, "closed": 2}
+    assert set(Window.objects.values_list("state", flat=True)) == {WindowState.CLOSED}
+
+
+def test_starting_the_chain_twice_enqueues_one_sweep(db, capsys):
+    from django_tasks_db.models import DBTaskResult
+
+    assert main(["tick", "--every", "5"]) == 0
+    assert main(["tick", "--every", "5"]) == 0
+    assert "already waiting" in capsys.readouterr().out
+    assert DBTaskResult.objects.count() == 1
+
+
+def test_closing_at_the_end_of_the_last_day_in_seoul(two_windows):
+    w1, _ = two_windows
+    seoul = ZoneInfo("Asia/Seoul")
+    windows.tick(datetime(2018, 8, 24, 23, 59, tzinfo=seoul))
+    assert Window.objects.get(pk=w1.pk).state == WindowState.OPEN
+    report = windows.tick(datetime(2018, 8, 25, 0, 0, tzinfo=seoul))
+    assert [w.pk for w in report.closed] == [w1.pk]
