@@ -236,3 +236,31 @@ def test_actuals_typed_on_the_page(db, django_user_model, media):
                                 args=[w.round.pk, w.ours.pk]))
     assert template.status_code == 200 and template["Content-Disposition"].startswith(
         "attachment")
+
+
+def test_the_round_overview_costs_the_same_queries_for_more_subjects(open_world, media):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from seonggwa.evaluations.domain.subjects import subject_for
+    from seonggwa.evaluations.models import SubjectKind
+    from seonggwa.schedules.domain.schedules import ScheduleInput, set_schedule
+    from submissions.conftest import platform
+
+    w = open_world
+    officer = client_for(w.users["officer"])
+    post_file(client_for(w.users["contractor of the subject"]), w)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert officer.get(urls(w)["round"]).status_code == 200
+        return len(ctx.captured_queries)
+
+    before = queries()
+    today = timezone.localdate()
+    for n in range(8):
+        subject = subject_for(SubjectKind.PLATFORM, platform(f"구{n} 플랫폼", f"구{n}"))
+        set_schedule(w.round, subject, ScheduleInput(project_year=1 + n % 2,
+                                                     submission_due=today),
+                     actor=None, actor_label="test")
+    assert queries() == before

@@ -208,25 +208,20 @@ def round_overview(request, round_id: int):
     rules = submitting.rules_for(round_)
     page = paginate(request, submitting.round_subjects(round_).order_by("name", "pk"),
                     per_page=ROUND_PAGE_SIZE)
-    rows = [_overview_row(round_, subject) for subject in page.object_list] if rules else []
+    rows = [_overview_row(listed) for listed in
+            submitting.checklists(round_, page.object_list)]
     return render(request, "office/submissions/round.html", {
         "nav": "submissions", "round": round_, "rules": rules, "rows": rows, "page": page,
         "missing_count": sum(1 for r in rows if r["missing"]),
     })
 
 
-def _overview_row(round_: Round, subject: Subject) -> dict:
-    submission = submitting.submission_for(round_, subject)
-    listed = submitting.checklist(submission)
-    window, _how = _window_text(round_, subject)
-    late = [d for _rule, d in listed.documents if d is not None and d.late]
+def _overview_row(listed) -> dict:
     return {
-        "subject": subject, "submission": submission, "checklist": listed,
-        "window": window,
+        "subject": listed.subject, "submission": listed.submission, "window": listed.window,
         "missing": [_doc_label(d) for d in listed.missing_documents]
         + [_("정량 실적: %(name)s") % {"name": i.name} for i in listed.missing_actuals],
-        "late": late,
-        "year": listed.project_year,
+        "late": listed.late_documents, "year": listed.project_year,
     }
 
 

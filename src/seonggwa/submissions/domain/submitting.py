@@ -29,6 +29,7 @@ import hashlib
 import re
 import unicodedata
 import uuid
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -47,7 +48,7 @@ from seonggwa.evaluations.domain.inputs import MeasurementEntry, record_measurem
 from seonggwa.evaluations.domain.scoring import framework_for
 from seonggwa.evaluations.models import Measurement, NotApplicable, Round, Subject
 from seonggwa.schedules.domain import windows
-from seonggwa.schedules.models import Schedule
+from seonggwa.schedules.models import Schedule, Window
 from seonggwa.submissions.domain import filetypes, parties
 from seonggwa.submissions.domain.rules import SECTION, DocumentRule, SubmissionRules, parse
 from seonggwa.submissions.domain.states import SUBMISSION
@@ -103,15 +104,24 @@ def quantitative_indicators(round_: Round) -> list:
 
 def missing_actuals(round_: Round, subject: Subject) -> list:
     """Quantitative indicators with no actual yet (those marked not applicable excluded)."""
+    return _missing_actuals(round_, [subject.pk]).get(subject.pk, [])
+
+
+def _missing_actuals(round_: Round, subject_ids: list[int]) -> dict[int, list]:
+    """subject id → its quantitative indicators with no actual yet, in two queries."""
     indicators = quantitative_indicators(round_)
     if not indicators:
-        return []
-    entered = set(Measurement.objects.filter(round=round_, subject=subject,
-                                             actual__isnull=False)
-                  .values_list("indicator", flat=True))
-    excused = set(NotApplicable.objects.filter(round=round_, subject=subject)
-                  .values_list("indicator", flat=True))
-    return [ind for ind in indicators if ind.code not in entered | excused]
+        return {}
+    done: dict[int, set[str]] = defaultdict(set)
+    for sid, code in Measurement.objects.filter(
+            round=round_, subject_id__in=subject_ids, actual__isnull=False
+    ).values_list("subject_id", "indicator"):
+        done[sid].add(code)
+    for sid, code in NotApplicable.objects.filter(
+            round=round_, subject_id__in=subject_ids).values_list("subject_id", "indicator"):
+        done[sid].add(code)
+    return {sid: [ind for ind in indicators if ind.code not in done[sid]]
+            for sid in subject_ids}
 
 
 def round_subjects(round_: Round):
@@ -147,10 +157,13 @@ def lock(round_: Round, subject: Subject) -> Submission:
 @dataclass(frozen=True)
 class Checklist:
     """What a subject owes for a round: each applicable document with its current file,
-    and what is still missing."""
+    what is still missing, what came late, and its submission window."""
 
+    subject: Subject
+    submission: Submission
     rules: SubmissionRules
     project_year: int | None
+    window: Window | None
     documents: tuple[tuple[DocumentRule, Document | None], ...]
     missing_documents: tuple[DocumentRule, ...]
     missing_actuals: tuple
@@ -159,20 +172,59 @@ class Checklist:
     def complete(self) -> bool:
         return not self.missing_documents and not self.missing_actuals
 
+    @property
+    def late_documents(self) -> list[Document]:
+        return [doc for _rule, doc in self.documents if doc is not None and doc.late]
+
 
 def checklist(submission: Submission) -> Checklist | None:
-    rules = rules_for(submission.round)
-    if rules is None:
-        return None
-    year = project_year(submission.round, submission.subject)
-    current = current_documents(submission)
-    applicable = rules.documents_for(year)
-    return Checklist(
-        rules=rules, project_year=year,
-        documents=tuple((d, current.get(d.code)) for d in applicable),
-        missing_documents=tuple(d for d in applicable if d.required and d.code not in current),
-        missing_actuals=tuple(missing_actuals(submission.round, submission.subject)),
-    )
+    """The checklist of one submission (``None``: the framework asks for no submission)."""
+    found = checklists(submission.round, [submission.subject])
+    return found[0] if found else None
+
+
+def checklists(round_: Round, subjects) -> list[Checklist]:
+    """The checklist of each of ``subjects`` in ``round_`` in a handful of queries, however
+    many subjects (a round's overview page). Empty when the framework asks for no
+    submission."""
+    rules = rules_for(round_)
+    subjects = list(subjects)
+    if rules is None or not subjects:
+        return []
+    ids = [s.pk for s in subjects]
+    submissions = {s.subject_id: s for s in Submission.objects.filter(
+        round=round_, subject_id__in=ids).select_related("submitted_by")}
+    current: dict[int, dict[str, Document]] = defaultdict(dict)
+    for doc in Document.objects.filter(submission__in=list(submissions.values()),
+                                       superseded_at__isnull=True):
+        current[doc.submission_id][doc.code] = doc
+    years = dict(Schedule.objects.filter(round=round_, subject_id__in=ids)
+                 .values_list("subject_id", "project_year"))
+    windows_of = _windows(round_, ids)
+    actuals = _missing_actuals(round_, ids)
+    found = []
+    for subject in subjects:
+        submission = submissions.get(subject.pk) or Submission(round=round_, subject=subject)
+        docs = current.get(submission.pk, {}) if submission.pk else {}
+        applicable = rules.documents_for(years.get(subject.pk))
+        found.append(Checklist(
+            subject=subject, submission=submission, rules=rules,
+            project_year=years.get(subject.pk), window=windows_of.get(subject.pk),
+            documents=tuple((d, docs.get(d.code)) for d in applicable),
+            missing_documents=tuple(d for d in applicable
+                                    if d.required and d.code not in docs),
+            missing_actuals=tuple(actuals.get(subject.pk, ()))))
+    return found
+
+
+def _windows(round_: Round, subject_ids: list[int]) -> dict[int, Window | None]:
+    """Each subject's submission window — its own, else the round's — as
+    :func:`seonggwa.schedules.domain.windows.get_window` finds it, in one query."""
+    rows = list(Window.objects.filter(round=round_, code=WINDOW).filter(
+        Q(subject_id__in=subject_ids) | Q(subject__isnull=True)))
+    shared = next((w for w in rows if w.subject_id is None), None)
+    own = {w.subject_id: w for w in rows if w.subject_id is not None}
+    return {sid: own.get(sid, shared) for sid in subject_ids}
 
 
 # ----------------------------------------------------------------------------- checks
