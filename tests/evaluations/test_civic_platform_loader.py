@@ -228,8 +228,10 @@ def test_every_round_has_the_city_members_as_its_default_composition(demo):
                                                   ("city", "city-lead")]
 
 
-def test_every_district_but_one_has_synthetic_sheets_and_a_draft_result(demo):
+def test_every_district_but_one_has_synthetic_sheets_and_a_final_result(demo):
+    from seonggwa.appeals.models import Appeal, Notice, Outcome
     from seonggwa.evaluations.models import Result, Status
+    from seonggwa.schedules.domain import windows
     from seonggwa.sheets.models import Sheet, SheetState
 
     for d in PLAN.districts:
@@ -242,7 +244,15 @@ def test_every_district_but_one_has_synthetic_sheets_and_a_draft_result(demo):
         assert sheets.count() == 7
         assert all(s.synthetic and s.state == SheetState.SUBMITTED for s in sheets)
         assert all(v.synthetic for s in sheets for v in s.versions.all())
-        assert result.status == Status.DRAFT
+        # Notified the working day after its 2018 meeting, in time, then final and locked.
+        appeal = Appeal.objects.get(result=result)
+        notification = windows.get_window(rnd, subject, "notification")
+        assert d.meeting_date < appeal.notified_on <= notification.due_on
+        assert result.status == Status.FINALISED and result.is_locked
+        assert appeal.outcome == (Outcome.UPHELD if d.district == civic.OBJECTING_DISTRICT
+                                  else Outcome.LAPSED)
+        platform_user = get_user_model().objects.get(username=f"platform-{civic.ROMAN[d.district]}")
+        assert Notice.objects.filter(user=platform_user, result=result).exists()
     bands = {r.band_code for r in Result.objects.filter(round__scheme=Scheme.CIVIC_PLATFORM)}
     assert bands == {"excellent", "good", "fair", "poor"}  # every grade is shown
 

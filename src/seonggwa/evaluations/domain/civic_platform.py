@@ -38,6 +38,14 @@ from django.utils import timezone
 
 from seonggwa.accounts.demo import DemoRefused, ensure_demo_user
 from seonggwa.accounts.models import Role
+from seonggwa.appeals.domain.process import (
+    decide,
+    file_objection,
+    lapse,
+    pending_results,
+    release,
+)
+from seonggwa.appeals.models import Appeal, Outcome
 from seonggwa.core.audit import record
 from seonggwa.data.seoul import civic_platform as civic_data
 from seonggwa.evaluations.domain import frameworks, workflow
@@ -49,6 +57,7 @@ from seonggwa.panels.domain.members import enrol
 from seonggwa.panels.domain.seats import add_to_template, panel_of, seat
 from seonggwa.panels.models import MemberProfile, Seat, TemplateEntry
 from seonggwa.registry.models import Organisation, OrganisationKind
+from seonggwa.schedules.domain import windows
 from seonggwa.schedules.domain.windows import get_window, open_rule_window, set_window
 from seonggwa.schedules.models import Schedule
 from seonggwa.sheets.domain import scoring, sheets
@@ -436,7 +445,36 @@ def score_synthetic(example: CivicExample, district: str, users: dict) -> int:
     officer = users.get("officer")
     scoring.record_desk_review(rnd, {subject: {"Q": q}}, actor=officer)
     scoring.compute(rnd, [subject], actor=officer)
+    _release_in_2018(example, district, users)
     return submitted
+
+
+OBJECTING_DISTRICT = "은평구"  # the 미흡 profile objects once; the panel upholds
+OBJECTION_REASONS = ("[합성 시연 자료] 정량평가의 참가자 수 실적에 하반기 행사가 빠졌습니다. "
+                     "추가 자료를 첨부하여 재심의를 요청합니다.")
+UPHELD_REASON = ("[합성 시연 자료] 평가단 재심의: 추가 자료의 행사는 평가 기준일 이후에 열려 "
+                 "평가 범위에 들지 않으므로 원안을 유지합니다.")
+
+
+def _release_in_2018(example: CivicExample, district: str, users: dict) -> None:
+    """Notify the district's result the working day after its 2018 meeting (alone: the
+    round's other results are released on their own days), then let it become final as
+    it did in 2018: the objection window closed without an objection — or, for
+    :data:`OBJECTING_DISTRICT`, an objection two days after the notice and the panel's
+    re-review upholding the result."""
+    rnd, subject = example.round_of(district), example.subjects[district]
+    meeting = example.plan.district(district).meeting_date
+    notified = windows.count(meeting, 1, "working").due
+    batch = release(rnd, expected=pending_results(rnd).count(), actor=None,
+                    actor_label=DEMO_LABEL, today=notified)
+    appeal = Appeal.objects.get(release=batch, result__subject=subject)
+    if district == OBJECTING_DISTRICT:
+        head = users.get(f"platform-{ROMAN[district]}")
+        file_objection(appeal, head, OBJECTION_REASONS,
+                       today=notified + dt.timedelta(days=2))
+        decide(appeal, Outcome.UPHELD, UPHELD_REASON, actor=None, actor_label=DEMO_LABEL)
+    else:
+        lapse([appeal], actor=None, actor_label=DEMO_LABEL)
 
 
 # ----------------------------------------------------------------------------- mid-process
