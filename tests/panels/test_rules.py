@@ -61,6 +61,8 @@ def test_conflicts_omitted_runs_every_check_and_listed_ones_keep_their_order():
     (section({**SEAT, "label_en": 3}), "seats[0].label_en", "expected text"),
     (section({k: v for k, v in SEAT.items() if k != "group"}), "seats[0].group",
      "required field is missing"),
+    (section({**SEAT, "group": "행정"}), "seats[0].group", "unknown group"),
+    (section({**SEAT, "group": ["civil"]}), "seats[0].group", "unknown group"),
     (section({k: v for k, v in SEAT.items() if k != "count"}), "seats[0].count",
      "required field is missing"),
     (section({**SEAT, "count": 0}), "seats[0].count", "whole number from 1 to 50"),

@@ -163,7 +163,7 @@ def _pool_choices():
 
 
 def _seat_choices(round_: Round):
-    return [(r.code, r.label) for r in panel_rules(round_).seats]
+    return [(r.code, r.shown) for r in panel_rules(round_).seats]
 
 
 def _rounds_with_panels():

@@ -26,9 +26,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import get_language, gettext_lazy
+
 SECTION = "panel"
 FIELDS = ("seats", "conflicts")
 SEAT_FIELDS = ("code", "label", "label_en", "group", "count", "peer_project_year")
+
+#: The groups a seat belongs to (seed 003 §5: administration, external experts, civil
+#: society), with the words pages show.
+GROUPS = {
+    "administration": (gettext_lazy("행정"), "Administration"),
+    "external": (gettext_lazy("외부 전문가"), "External experts"),
+    "civil": (gettext_lazy("민간(시민사회)"), "Civil society"),
+}
 
 #: Every conflict check, in the order pages list them.
 CONFLICT_KINDS = ("same_district", "same_organisation", "same_employer", "declared",
@@ -57,8 +67,14 @@ class SeatRule:
     def is_peer(self) -> bool:
         return self.peer_project_year is not None
 
-    def display(self, language: str = "ko") -> str:
-        return self.label_en if language == "en" and self.label_en else self.label
+    @property
+    def shown(self) -> str:
+        """The label in the active language (the English one when given)."""
+        return self.label_en if get_language() == "en" and self.label_en else self.label
+
+    @property
+    def group_label(self) -> str:
+        return str(GROUPS[self.group][0]) if self.group in GROUPS else self.group
 
 
 @dataclass(frozen=True)
@@ -108,10 +124,15 @@ def _seat_problems(i: int, seat: Any) -> list[tuple[str, str]]:
     elif not isinstance(code, str) or not _CODE.match(code):
         found.append((f"{at}.code", f"invalid code {code!r} (lower-case letters, digits, _; "
                                     "starting with a letter; at most 40)"))
-    for key, required in (("label", True), ("label_en", False), ("group", True)):
+    for key, required in (("label", True), ("label_en", False)):
         message = _text_problem(seat.get(key), required=required)
         if message:
             found.append((f"{at}.{key}", message))
+    group = seat.get("group")
+    if group is None:
+        found.append((f"{at}.group", "required field is missing"))
+    elif not isinstance(group, str) or group not in GROUPS:
+        found.append((f"{at}.group", f"unknown group {group!r} (known: {', '.join(GROUPS)})"))
     count = seat.get("count")
     if count is None:
         found.append((f"{at}.count", "required field is missing"))
@@ -176,7 +197,7 @@ def read(section: Mapping[str, Any] | None) -> PanelRules:
         return NO_PANEL
     seats = tuple(SeatRule(code=s["code"], label=s["label"].strip(),
                            label_en=(s.get("label_en") or "").strip(),
-                           group=s["group"].strip(), count=s["count"],
+                           group=s["group"], count=s["count"],
                            peer_project_year=s.get("peer_project_year"))
                   for s in section["seats"])
     kinds = section.get("conflicts")

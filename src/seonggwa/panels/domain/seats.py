@@ -93,23 +93,23 @@ def peer_problems(round_: Round, subject: Subject, user, rule: rules.SeatRule,
     employer = profile.organisation if profile is not None else None
     if employer is None or employer.kind != OrganisationKind.PLATFORM:
         return [_("'%(seat)s' 자리는 다른 자치구 플랫폼의 단체장 자리인데, 소속 기관이 "
-                  "플랫폼이 아닙니다.") % {"seat": rule.label}]
+                  "플랫폼이 아닙니다.") % {"seat": rule.shown}]
     side = (facts or PanelFacts.load(round_, subject, members=[user])).side
     if not employer.district:
         return [_("소속 플랫폼(%(org)s)의 자치구가 등록되어 있지 않아 다른 자치구인지 확인할 수 "
                   "없습니다.") % {"org": employer.display_name}]
     if employer.district in side.districts or employer.pk in side.organisation_ids:
         return [_("'%(seat)s' 자리는 다른 자치구 플랫폼에서 와야 하는데, 평가 대상과 같은 "
-                  "자치구(%(district)s)입니다.") % {"seat": rule.label,
+                  "자치구(%(district)s)입니다.") % {"seat": rule.shown,
                                                   "district": employer.district}]
     own = platform_subject(employer)
     year = project_year(round_, own) if own is not None else None
     if year is None:
         return [_("소속 플랫폼(%(org)s)의 사업 연차가 일정에 없어 '%(seat)s' 자리에 맞는지 "
-                  "확인할 수 없습니다.") % {"org": employer.display_name, "seat": rule.label}]
+                  "확인할 수 없습니다.") % {"org": employer.display_name, "seat": rule.shown}]
     if year != rule.peer_project_year:
         return [_("'%(seat)s' 자리는 %(wanted)s년차 플랫폼 몫인데, 소속 플랫폼(%(org)s)은 "
-                  "%(year)s년차입니다.") % {"seat": rule.label, "wanted": rule.peer_project_year,
+                  "%(year)s년차입니다.") % {"seat": rule.shown, "wanted": rule.peer_project_year,
                                            "org": employer.display_name, "year": year}]
     return []
 
@@ -120,7 +120,7 @@ def _free_position(round_: Round, subject: Subject, rule: rules.SeatRule) -> int
     free = [p for p in range(1, rule.count + 1) if p not in taken]
     if not free:
         raise PanelRefused(_("'%(seat)s' 자리가 모두 찼습니다(%(n)s명 중 %(n)s명).")
-                           % {"seat": rule.label, "n": rule.count})
+                           % {"seat": rule.shown, "n": rule.count})
     return free[0]
 
 
@@ -281,7 +281,7 @@ def candidates(round_: Round, subject: Subject) -> list[Candidate]:
     facts = PanelFacts.load(round_, subject, members=pool)
     composition = panel_rules(round_)
     seated = {s.member_id: s for s in panel_of(round_, subject)}
-    labels = {r.code: r.label for r in composition.seats}
+    labels = {r.code: r.shown for r in composition.seats}
     peers = [r for r in composition.seats if r.is_peer]
     out = []
     for user in pool:
@@ -307,7 +307,7 @@ def add_to_template(round_: Round, user, seat_code: str, *, actor,
         raise PanelRefused(_("%(member)s 위원은 이미 기본 구성에 있습니다.") % {"member": _name(user)})
     if entries.filter(seat_code=rule.code).count() >= rule.count:
         raise PanelRefused(_("기본 구성의 '%(seat)s' 자리가 모두 찼습니다(%(n)s명).")
-                           % {"seat": rule.label, "n": rule.count})
+                           % {"seat": rule.shown, "n": rule.count})
     by, _label = resolve_actor(actor, actor_label)
     try:
         with transaction.atomic():
