@@ -58,7 +58,7 @@ def others_ratings(sheet, codes) -> dict[str, list[float]]:
     rows = (Rating.objects.filter(round_id=sheet.round_id, subject_id=sheet.subject_id,
                                   superseded_at__isnull=True, indicator__in=list(codes))
             .exclude(evaluator_label=sheet.evaluator_label)
-            .values_list("indicator", "value"))
+            .order_by().values_list("indicator", "value"))
     for code, value in rows:
         found[code].append(float(value))
     return found

@@ -31,6 +31,7 @@ from django.utils.translation import pgettext_lazy
 from seonggwa import engine
 from seonggwa.accounts.models import Role, role_of
 from seonggwa.core.audit import record, resolve_actor
+from seonggwa.core.models import AuditEvent
 from seonggwa.core.statemachine import StateMachine, Transition, TransitionRefused
 from seonggwa.evaluations.domain.errors import WorkflowError
 from seonggwa.evaluations.domain.inputs import RatingEntry, check_rating, record_ratings
@@ -76,7 +77,7 @@ def needs_texts(ind: engine.Indicator) -> bool:
 
 def not_applicable_codes(sheet: Sheet) -> set[str]:
     return set(NotApplicable.objects.filter(round_id=sheet.round_id, subject_id=sheet.subject_id)
-               .values_list("indicator", flat=True))
+               .order_by().values_list("indicator", flat=True))
 
 
 # ----------------------------------------------------------------- when scoring is open
@@ -139,7 +140,7 @@ def assigned_evaluators(round_: Round, subject: Subject):
 def is_assigned(user, round_: Round, subject: Subject) -> bool:
     if role_of(user) != Role.EVALUATOR or user.is_superuser:
         return False
-    return assigned_evaluators(round_, subject).filter(user=user).exists()
+    return assigned_evaluators(round_, subject).filter(user=user).order_by().exists()
 
 
 def _refuse_unassigned(user, round_: Round, subject: Subject) -> None:
@@ -152,7 +153,8 @@ def _label_for(user, round_: Round, subject: Subject) -> str:
     """The member's name; with the user name added when another member of the same
     subject already goes by it (two 김민수 must not share one rating)."""
     name = (user.get_full_name() or user.get_username())[:120]
-    taken = Sheet.objects.filter(round=round_, subject=subject, evaluator_label=name).exists()
+    taken = Sheet.objects.filter(round=round_, subject=subject,
+                                 evaluator_label=name).order_by().exists()
     return f"{name} ({user.get_username()})"[:150] if taken else name
 
 
@@ -160,7 +162,7 @@ def _label_for(user, round_: Round, subject: Subject) -> str:
 def open_sheet(round_: Round, subject: Subject, user, *, synthetic: bool = False) -> Sheet:
     """The member's sheet for ``subject`` in ``round_``, created (empty, a draft) on first
     use. Refused for anyone not assigned, and once scoring of the subject is closed."""
-    found = Sheet.objects.filter(round=round_, subject=subject, evaluator=user).first()
+    found = Sheet.objects.filter(round=round_, subject=subject, evaluator=user).order_by().first()
     if found is not None:
         return found
     _refuse_unassigned(user, round_, subject)
@@ -276,7 +278,7 @@ def save_draft(sheet: Sheet, entries: Mapping[str, EntryInput], *, actor) -> She
     _require_editable(sheet)
     _refuse_unassigned(actor, sheet.round, sheet.subject)
     checked = _check_entries(framework_for(sheet.round), entries)
-    current = {e.indicator: e for e in sheet.entries.all()}
+    current = {e.indicator: e for e in sheet.entries.order_by()}
     before, after, changed = {}, {}, []
     for code, row in checked.items():
         entry = current.get(code) or SheetEntry(sheet=sheet, indicator=code)
@@ -312,7 +314,7 @@ def submission_problems(sheet: Sheet) -> list[str]:
     """Everything that keeps ``sheet`` from being submitted, in Korean: missing ratings
     and texts, and ratings that need a justification without one."""
     framework = framework_for(sheet.round)
-    entries = {e.indicator: e for e in sheet.entries.all()}
+    entries = {e.indicator: e for e in sheet.entries.order_by()}
     skipped = not_applicable_codes(sheet)
     missing, names = [], _field_names()
     values = {}
@@ -340,7 +342,7 @@ def submission_problems(sheet: Sheet) -> list[str]:
 
 def version_entries(sheet: Sheet, framework: engine.Framework) -> dict:
     """The snapshot a version keeps: every entry of the sheet, in the framework's order."""
-    entries = {e.indicator: e for e in sheet.entries.all()}
+    entries = {e.indicator: e for e in sheet.entries.order_by()}
     return {ind.code: _entry_dict(entries[ind.code]) for ind in sheet_indicators(framework)
             if ind.code in entries}
 
@@ -353,22 +355,21 @@ def submit(sheet: Sheet, *, actor) -> SheetVersion:
     _require_author(sheet, actor)
     _refuse_unassigned(actor, sheet.round, sheet.subject)
     sheet = _locked(sheet)
-    refusal = MACHINE.refusal(sheet, "submit")
-    if refusal:
-        problems = submission_problems(sheet) if sheet.state in EDITABLE else []
-        raise WorkflowError(problems or [refusal])
+    reason = _last_reopen_reason(sheet)
+    sheet.submitted_versions += 1
+    try:  # the guards check completeness and integrity before anything is written
+        MACHINE.fire(sheet, "submit", actor=actor, update_fields=("submitted_versions",))
+    except TransitionRefused as exc:
+        sheet.submitted_versions -= 1
+        open_ = sheet.state in EDITABLE and scoring_closed(sheet.round, sheet.subject) is None
+        problems = submission_problems(sheet) if open_ else []  # every reason, not the first
+        raise WorkflowError(problems or exc.messages) from None
     framework = framework_for(sheet.round)
     snapshot = version_entries(sheet, framework)
     ratings = [RatingEntry(sheet.subject, code, row["value"], sheet.evaluator_label,
                            evaluator=sheet.evaluator)
                for code, row in snapshot.items() if row["value"] is not None]
     record_ratings(sheet.round, ratings, actor=actor, actor_label=sheet.evaluator_label)
-    reason = _last_reopen_reason(sheet)
-    sheet.submitted_versions += 1
-    try:
-        MACHINE.fire(sheet, "submit", actor=actor, update_fields=("submitted_versions",))
-    except TransitionRefused as exc:
-        raise WorkflowError(exc.messages) from None
     user, label = resolve_actor(actor)
     return SheetVersion.objects.create(
         sheet=sheet, number=sheet.submitted_versions, entries=snapshot,
@@ -379,8 +380,6 @@ def _last_reopen_reason(sheet: Sheet) -> str:
     """Why the officer re-opened the sheet, when this submission follows a re-opening."""
     if sheet.state != SheetState.REOPENED:
         return ""
-    from seonggwa.core.models import AuditEvent
-
     event = (AuditEvent.objects.filter(object_type=sheet._meta.label_lower,
                                        object_id=str(sheet.pk), action="sheet.reopen")
              .order_by("-id").first())
