@@ -80,6 +80,8 @@ def test_who_opens_the_subject_page(open_world):
     assert Client().get(page).status_code == 302
     evaluator = client_for(w.users["evaluator assigned to the subject"]).get(page)
     assert b'type="file"' not in evaluator.content  # read-only
+    firm = client_for(w.users["contractor of the subject"]).get(page).content.decode()
+    assert 'type="file"' in firm and "기한 외 처리 사유" not in firm  # in time: no reason
 
 
 def test_the_organisation_uploads_and_only_allowed_people_download(open_world, media):

@@ -73,8 +73,10 @@ class ActualsForm(forms.Form):
                              max_length=1000, help_text=REASON_HELP,
                              widget=forms.TextInput(attrs={"size": "40"}))
 
-    def __init__(self, *args, indicators=(), stored=None, **kwargs):
+    def __init__(self, *args, indicators=(), stored=None, ask_reason=True, **kwargs):
         super().__init__(*args, **kwargs)
+        if not ask_reason:
+            del self.fields["reason"]
         stored = stored or {}
         for ind in indicators:
             unit = f" ({ind.unit})" if ind.unit else ""
@@ -84,7 +86,7 @@ class ActualsForm(forms.Form):
                 initial=stored.get(ind.code),
                 widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal",
                                                 "size": "12"}))
-        self.order_fields([*[f"actual_{i.code}" for i in indicators], "reason"])
+        self.order_fields([f"actual_{i.code}" for i in indicators])
 
     def actuals(self) -> dict:
         return {name.removeprefix("actual_"): value
@@ -98,6 +100,11 @@ class ActualsImportForm(forms.Form):
     reason = forms.CharField(label=gettext_lazy("기한 외 처리 사유"), required=False,
                              max_length=1000, help_text=REASON_HELP,
                              widget=forms.TextInput(attrs={"size": "40"}))
+
+    def __init__(self, *args, ask_reason=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not ask_reason:
+            del self.fields["reason"]
 
     def clean_workbook(self):
         file = self.cleaned_data["workbook"]
@@ -246,8 +253,9 @@ def _render_subject(request, round_, subject, submission, *, error: str = "",
     stored = {m.indicator: m for m in Measurement.objects.filter(round=round_,
                                                                   subject=subject)}
     editable = may_change and submission.state == State.DRAFT and listed is not None
+    ask_reason = editable and officer and not window_open
     if actuals_form is None and indicators:
-        actuals_form = ActualsForm(indicators=indicators,
+        actuals_form = ActualsForm(indicators=indicators, ask_reason=ask_reason,
                                    stored={c: m.actual for c, m in stored.items()})
     return render(request, "office/submissions/subject.html", {
         "nav": "submissions", "round": round_, "subject": subject, "submission": submission,
@@ -259,11 +267,11 @@ def _render_subject(request, round_, subject, submission, *, error: str = "",
         "max_mb": f"{listed.rules.max_bytes / 1024 / 1024:.0f}" if listed else "",
         "accept": ",".join(f".{t}" for t in listed.rules.types) if listed else "",
         "indicators": [(i, stored.get(i.code)) for i in indicators],
-        "actuals_form": actuals_form, "import_form": import_form or ActualsImportForm(),
+        "actuals_form": actuals_form, "import_form": import_form or ActualsImportForm(ask_reason=ask_reason),
         "submit_form": SubmitForm(), "reopen_form": ReasonForm(),
         "window": window, "window_how": how, "window_open": window_open,
         "editable": editable, "officer": officer,
-        "ask_reason": editable and officer and not window_open,
+        "ask_reason": ask_reason,
         "can_submit": editable and SUBMISSION.refusal(submission, "submit") is None,
         "submit_refusal": SUBMISSION.refusal(submission, "submit") if editable else None,
         "can_reopen": officer and submission.state == State.SUBMITTED,
@@ -335,7 +343,7 @@ def actuals(request, round_id: int, subject_id: int):
         def change():
             values.update(actuals_xlsx.read_actuals(data, indicators))
             submitting.save_actuals(round_, subject, values, actor=request.user,
-                                    reason=form.cleaned_data["reason"])
+                                    reason=form.cleaned_data.get("reason", ""))
     else:
         form = ActualsForm(request.POST, indicators=indicators)
         if not form.is_valid():
@@ -344,7 +352,7 @@ def actuals(request, round_id: int, subject_id: int):
 
         def change():
             submitting.save_actuals(round_, subject, form.actuals(), actor=request.user,
-                                    reason=form.cleaned_data["reason"])
+                                    reason=form.cleaned_data.get("reason", ""))
     error = _guarded_change(request, round_, subject, change)
     if error:
         submission = submitting.submission_for(round_, subject)
@@ -413,8 +421,7 @@ def download(request, pk: int):
     except FileNotFoundError:
         raise Http404(_("저장소에서 파일을 찾을 수 없습니다. 담당관에게 알려 주십시오.")) from None
     response = FileResponse(stream, as_attachment=True, filename=doc.original_name,
-                            content_type=filetypes.KINDS[doc.kind][1]
-                            if doc.kind in filetypes.KINDS else "application/octet-stream")
+                            content_type=filetypes.content_type(doc.kind))
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response

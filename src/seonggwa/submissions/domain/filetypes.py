@@ -36,7 +36,8 @@ import filetype
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+
+from seonggwa.submissions.models import Kind
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -52,17 +53,14 @@ RATIO_FLOOR_BYTES = 1024 * 1024
 #: Unpacked size of a ZIP-based document (``SEONGGWA_SUBMISSION_MAX_UNPACKED_BYTES``).
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 
-#: type code -> (name shown to people, content type sent on download)
-KINDS = {
-    "pdf": ("PDF", "application/pdf"),
-    "hwp": (gettext_lazy("한글(HWP)"), "application/x-hwp"),
-    "hwpx": (gettext_lazy("한글(HWPX)"), "application/hwp+zip"),
-    "docx": (gettext_lazy("워드(DOCX)"), "application/vnd.openxmlformats-officedocument."
-                             "wordprocessingml.document"),
-    "xlsx": (gettext_lazy("엑셀(XLSX)"), "application/vnd.openxmlformats-officedocument."
-                             "spreadsheetml.sheet"),
-    "pptx": (gettext_lazy("파워포인트(PPTX)"), "application/vnd.openxmlformats-officedocument."
-                                  "presentationml.presentation"),
+#: type code -> content type sent on download (the names people read: ``Kind`` labels)
+CONTENT_TYPES = {
+    Kind.PDF: "application/pdf",
+    Kind.HWP: "application/x-hwp",
+    Kind.HWPX: "application/hwp+zip",
+    Kind.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    Kind.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    Kind.PPTX: "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 }
 #: main part that makes a ZIP an Office Open XML document of each kind
 OOXML_PARTS = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml",
@@ -79,16 +77,15 @@ class Detected:
 
     @property
     def label(self) -> str:
-        return str(KINDS[self.kind][0])
-
-    @property
-    def content_type(self) -> str:
-        return KINDS[self.kind][1]
+        return kind_label(self.kind)
 
 
 def kind_label(kind: str) -> str:
-    found = KINDS.get(kind)
-    return str(found[0]) if found else kind.upper()
+    return str(Kind(kind).label) if kind in Kind.values else kind.upper()
+
+
+def content_type(kind: str) -> str:
+    return CONTENT_TYPES.get(kind, "application/octet-stream")
 
 
 def max_unpacked_bytes() -> int:

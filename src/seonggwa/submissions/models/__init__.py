@@ -21,6 +21,18 @@ class State(models.TextChoices):
     SUBMITTED = "submitted", _("제출 완료")
 
 
+class Kind(models.TextChoices):
+    """The file types a framework may accept (checked by content:
+    :mod:`seonggwa.submissions.domain.filetypes`)."""
+
+    PDF = "pdf", "PDF"
+    HWP = "hwp", _("한글(HWP)")
+    HWPX = "hwpx", _("한글(HWPX)")
+    DOCX = "docx", _("워드(DOCX)")
+    XLSX = "xlsx", _("엑셀(XLSX)")
+    PPTX = "pptx", _("파워포인트(PPTX)")
+
+
 class Submission(models.Model):
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="submissions",
                               verbose_name=_("평가 차수"))
@@ -64,7 +76,7 @@ class Document(models.Model):
     file = models.FileField(_("파일"), max_length=255)
     original_name = models.CharField(_("파일 이름"), max_length=255)
     size = models.PositiveBigIntegerField(_("크기(바이트)"))
-    kind = models.CharField(_("형식"), max_length=10)
+    kind = models.CharField(_("형식"), max_length=10, choices=Kind.choices)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                                     on_delete=models.PROTECT, related_name="+",
