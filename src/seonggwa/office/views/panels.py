@@ -288,6 +288,13 @@ def _project_years(round_: Round, subjects) -> dict[int, int]:
 
 # --- officer: one subject's panel ---------------------------------------------------
 
+def _message_form() -> forms.Form:
+    """A form without fields, to carry the refusal of an action that posts none."""
+    form = forms.Form({})
+    form.is_valid()
+    return form
+
+
 def _posted_id(data, name: str) -> int | None:
     raw = (data.get(name) or "").strip()
     return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else None
@@ -380,12 +387,11 @@ def _subject_post(request, round_, subject, forms_) -> forms.Form | None:
     input kept), or ``None`` when done."""
     action = request.POST.get("action", "")
     if action not in _SUBJECT_ACTIONS:
-        forms_["seat"].add_error(None, _("알 수 없는 요청입니다. 화면을 다시 불러와 주십시오."))
-        return forms_["seat"]
+        form = _message_form()
+        form.add_error(None, _("알 수 없는 요청입니다. 화면을 다시 불러와 주십시오."))
+        return form
     make, handler = _SUBJECT_ACTIONS[action]
-    if make is not None:
-        forms_[action] = make(request.POST, round_)
-    form = forms_.get(action, forms_["seat"])
+    form = forms_[action] = make(request.POST, round_) if make else _message_form()
     try:
         with concurrency.guarded(concurrency.posted(request.POST), round_,
                                  events=panel_events(round_, subject)):
@@ -631,7 +637,7 @@ def _member_post(request, forms_):
     form_class, handler = _MEMBER_ACTIONS[action]
     if form_class is not None:
         forms_[action] = form_class(request.POST)
-    form = forms_.get(action) or forms_["declare"]
+    form = forms_.get(action) or _message_form()
     try:
         return handler(request, form)
     except ValidationError as exc:
