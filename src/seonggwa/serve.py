@@ -109,6 +109,7 @@ def run(host: str = "127.0.0.1", port: int = 8000, load: bool = True) -> None:
         call_command("load_seoul")
     if settings.DEBUG:
         call_command("demo_users")
+        call_command("load_civic_demo")  # the civic-platform example's people and scores
     else:
         call_command("collectstatic", interactive=False, verbosity=0)
         _disable_demo_users()

@@ -167,14 +167,21 @@ def test_a_real_account_with_a_demo_name_is_left_alone(example, settings):
     assert real.check_password("own-secret-123") and not hasattr(real, "profile")
 
 
-def test_the_load_command_loads_the_example_and_the_demo_only_in_debug(db, settings):
+def test_load_seoul_loads_the_plan_and_load_civic_demo_the_demo_only_in_debug(db, settings):
+    from django.core.management.base import CommandError
+
     out = io.StringIO()
+    settings.DEBUG = True
     call_command("load_seoul", stdout=out)
     assert "civic platform 2018: created:" in out.getvalue()
     assert Round.objects.filter(scheme=Scheme.CIVIC_PLATFORM).count() == len(PLAN.rounds)
+    assert not get_user_model().objects.exists()  # people only with the demo
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="SEONGGWA_DEBUG=1"):
+        call_command("load_civic_demo", stdout=out)
     assert not get_user_model().objects.exists()
     settings.DEBUG = True
-    call_command("load_seoul", stdout=out)
+    call_command("load_civic_demo", stdout=out)
     assert "civic platform 2018 demo:" in out.getvalue()
     assert get_user_model().objects.filter(username="platform-seodaemun").exists()
 

@@ -1,16 +1,14 @@
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from seonggwa.data.seoul.reader import SeoulDataError
-from seonggwa.evaluations.domain.civic_platform import load_civic_demo, load_civic_platform_2018
+from seonggwa.evaluations.domain.civic_platform import load_civic_platform_2018
 from seonggwa.evaluations.domain.seoul import SeoulLoadError, load_seoul
 
 
 class Command(BaseCommand):
     help = ("서울시 민간위탁 종합성과평가 공개자료와 2018 시민협력플랫폼 성과평가 계획을 적재합니다 "
-            "(여러 번 실행해도 같은 결과; 디버그 모드에서는 시연 계정과 시연 자료도). "
-            "Load Seoul's published outsourcing-evaluation data and the 2018 civic-platform "
-            "plan (idempotent, atomic; with debug on also the demo accounts and demo data).")
+            "(여러 번 실행해도 같은 결과). Load Seoul's published outsourcing-evaluation data and "
+            "the 2018 civic-platform plan (idempotent, atomic).")
 
     def handle(self, *args, **options):
         try:
@@ -20,6 +18,3 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         self.stdout.write(self.style.SUCCESS(f"load_seoul: {report.summary()}"))
         self.stdout.write(self.style.SUCCESS(f"civic platform 2018: {civic.summary()}"))
-        if settings.DEBUG:  # demo accounts and synthetic data never reach a production store
-            demo = load_civic_demo()
-            self.stdout.write(self.style.SUCCESS(f"civic platform 2018 demo: {demo.summary()}"))
