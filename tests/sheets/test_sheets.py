@@ -143,7 +143,7 @@ def test_nothing_changes_once_scoring_is_closed(civic, how):
         reason = "확정되어 평가표를 받지 않습니다"
     civic.round.refresh_from_db()
     sheet.refresh_from_db()
-    before = AuditEvent.objects.count()
+    before = AuditEvent.objects.filter(object_type="sheets.sheet").count()
     with pytest.raises(WorkflowError, match=reason):
         domain.save_draft(sheet, entries(5, 5), actor=member)
     with pytest.raises(WorkflowError, match=reason):
@@ -156,8 +156,7 @@ def test_nothing_changes_once_scoring_is_closed(civic, how):
         with pytest.raises(WorkflowError, match=reason):
             domain.open_sheet(civic.round, civic.subject, late)
     assert _state(sheet) == SheetState.DRAFT and _state(done) == SheetState.SUBMITTED
-    assert AuditEvent.objects.filter(object_type="sheets.sheet").count() == \
-        AuditEvent.objects.filter(object_type="sheets.sheet", id__lte=before).count()
+    assert AuditEvent.objects.filter(object_type="sheets.sheet").count() == before
 
 
 def test_only_assigned_evaluators_hold_a_sheet(civic):
@@ -358,3 +357,24 @@ def test_an_institution_scores_direct_points_through_the_same_sheet(outsourcing)
     (result,) = compute(rnd, actor=rnd.officer)
     assert result.score == Decimal("89.25")  # 27.25 + 45 + 85 / 100 × 20
     assert result.decision_code == "eligible"  # 75-point rule in 2024
+
+
+def test_a_scoring_period_set_by_the_officer_is_enforced(civic):
+    import datetime as dt
+
+    from seonggwa.schedules.domain import windows
+
+    member = civic.members[0]
+    sheet = domain.open_sheet(civic.round, civic.subject, member)
+    today = windows.current_date()
+    windows.set_window(civic.round, None, domain.SCORING_WINDOW, opens_on=today - dt.timedelta(9),
+                       due_on=today - dt.timedelta(1), actor=civic.officer,
+                       label="평가표 작성 기간")
+    with pytest.raises(WorkflowError, match="'평가표 작성 기간' 기한이 .*에 끝났습니다"):
+        domain.save_draft(sheet, entries(4, 3), actor=member)
+    # a later period for this subject alone reopens scoring of it
+    windows.set_window(civic.round, civic.subject, domain.SCORING_WINDOW, opens_on=today,
+                       due_on=today + dt.timedelta(3), actor=civic.officer,
+                       label="평가표 작성 기간")
+    domain.save_draft(sheet, entries(4, 3), actor=member)
+    assert domain.submit(sheet, actor=member).number == 1

@@ -11,8 +11,10 @@ version, for ever) and writes the ratings through the one write path of inputs,
 label = the sheet's label), so the engine scores what was submitted and nothing else.
 Drafts never reach the ratings.
 
-Scoring of a subject is open while its round is a draft and its result is neither
-finalised nor published; afterwards every change is refused with the reason. Only
+Scoring of a subject is open while its round is a draft, its result is neither finalised
+nor published and — when the officer set one — today is within the scoring period (a
+schedules window ``scoring`` of the subject or the round, e.g. up to the panel meeting);
+otherwise every change is refused with the reason. Only
 evaluators assigned to the subject (or the whole round) hold a sheet. Each change writes
 an audit record (which is also the sheet's version for the concurrency check of the
 forms, :mod:`seonggwa.core.concurrency`).
@@ -37,10 +39,13 @@ from seonggwa.evaluations.domain.errors import WorkflowError
 from seonggwa.evaluations.domain.inputs import RatingEntry, check_rating, record_ratings
 from seonggwa.evaluations.domain.scoring import framework_for
 from seonggwa.evaluations.models import Assignment, NotApplicable, Result, Round, Status, Subject
+from seonggwa.schedules.domain import windows
 from seonggwa.sheets.domain import integrity
 from seonggwa.sheets.domain.rules import integrity_of
 from seonggwa.sheets.models import Sheet, SheetEntry, SheetState, SheetVersion
 
+#: The schedules window that, when set, bounds the scoring period (평가표 작성 기간).
+SCORING_WINDOW = "scoring"
 #: The texts a member writes per key goal, in the order of the sheet.
 TEXTS = ("outcomes", "limits", "improvements")
 TEXT_FIELDS = (*TEXTS, "justification")
@@ -96,6 +101,18 @@ def scoring_closed(round_: Round, subject: Subject) -> str | None:
         return _("'%(subject)s'의 결과가 %(status)s되어 채점이 끝났습니다. 결과를 바꾸려면 "
                  "평가담당관이 사유와 함께 정정합니다.") % {
             "subject": subject, "status": result.get_status_display()}
+    return _outside_scoring_window(round_, subject)
+
+
+def _outside_scoring_window(round_: Round, subject: Subject) -> str | None:
+    """When the officer set a scoring period (a schedules window ``scoring`` for the
+    subject or the whole round), why today is outside it; no window, no deadline."""
+    if windows.get_window(round_, subject, SCORING_WINDOW) is None:
+        return None
+    try:
+        windows.require_open(round_, subject, SCORING_WINDOW)
+    except windows.DeadlineRefused as exc:
+        return " ".join(exc.messages)
     return None
 
 
