@@ -97,3 +97,18 @@ def test_only_officers_see_the_history(busy_world):
                 "committee assigned"):
         for url in urls:
             assert client_for(w.users[who]).get(url).status_code == 403, who
+
+
+@pytest.mark.parametrize(("action", "object_type", "words"), [
+    ("submission.upload", "submissions.document", "제출 서류 올림"),
+    ("assignment.add", "evaluations.assignment", "평가 배정"),
+    ("window.create", "schedules.window", "기한 등록"),
+    ("schedule.early", "schedules.schedule", "평가 일정 조기 평가"),
+    ("submission.conflict_lift", "submissions.submission", "제출 해제"),
+    ("gone.frobnicate_widget", "gone.widget", "기록 변경"),
+])
+def test_every_action_is_said_in_words(action, object_type, words):
+    from seonggwa.core.models import AuditEvent
+    from seonggwa.office.views.audit_history import action_words
+
+    assert action_words(AuditEvent(action=action, object_type=object_type)) == words

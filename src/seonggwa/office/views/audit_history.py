@@ -77,6 +77,11 @@ VERBS = {
     "invite": gettext_lazy("위촉 요청"), "recuse": gettext_lazy("회피"),
     "challenge": gettext_lazy("기피 신청"), "object": gettext_lazy("이의 제기"),
     "score": gettext_lazy("채점"), "amend": gettext_lazy("정정"),
+    "lift": gettext_lazy("해제"), "declare": gettext_lazy("신고"),
+    "notify": gettext_lazy("통보"), "send": gettext_lazy("발송"),
+    "early": gettext_lazy("조기 평가"), "compute": gettext_lazy("계산"),
+    "withdraw": gettext_lazy("취하"), "load": gettext_lazy("적재"),
+    "import": gettext_lazy("가져오기"), "justify": gettext_lazy("사유 작성"),
 }
 #: Labels of record keys that are not fields of the object's model.
 FIELDS = {
@@ -142,7 +147,8 @@ def action_words(event: AuditEvent, model=None) -> str:
         return str(known)
     model = model or _model(event.object_type)
     noun = str(model._meta.verbose_name) if model is not None else _("기록")
-    verb = VERBS.get(event.action.rpartition(".")[2], _("변경"))
+    last = event.action.rpartition(".")[2]  # "seat", or "conflict_lift": its last word
+    verb = VERBS.get(last) or VERBS.get(last.rpartition("_")[2]) or _("변경")
     return f"{noun} {verb}"
 
 
