@@ -266,3 +266,18 @@ def test_no_page_shows_developer_text(civic):
             response = c.get(url)
             assert response.status_code == 200, url
             assert developer_text(response.content.decode()) == [], url
+
+
+def test_the_progress_page_shows_the_scoring_period(civic):
+    import datetime as dt
+
+    from seonggwa.schedules.domain import windows
+
+    c = client_for(civic.officer)
+    url = reverse("office:sheets_round", args=[civic.round.pk])
+    assert "평가표 작성 기간이 정해지지 않았습니다" in c.get(url).content.decode()
+    windows.set_window(civic.round, None, domain.SCORING_WINDOW, opens_on=dt.date(2018, 6, 20),
+                       due_on=dt.date(2018, 6, 29), actor=civic.officer,
+                       label="평가표 작성 기간", reason="평가단 회의일까지")
+    html = c.get(url).content.decode()
+    assert "평가표 작성 기간: 2018-06-20 ~ 2018-06-29" in html and "평가단 회의일까지" in html

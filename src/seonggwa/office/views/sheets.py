@@ -28,6 +28,7 @@ from seonggwa.core.models import AuditEvent
 from seonggwa.evaluations.domain.errors import WorkflowError
 from seonggwa.evaluations.domain.scoring import framework_for
 from seonggwa.evaluations.models import Assignment, Result, Round, Status, Subject
+from seonggwa.schedules.domain import windows
 from seonggwa.sheets.domain import integrity
 from seonggwa.sheets.domain import scoring as officer
 from seonggwa.sheets.domain import sheets as domain
@@ -381,7 +382,9 @@ def sheets_round(request, round_id: int):
     page = paginate(request, officer.round_subjects(round_), per_page=PAGE_SIZE)
     rows = officer.progress(round_, list(page.object_list))
     counts = officer.round_counts(round_)
+    window = windows.get_window(round_, None, domain.SCORING_WINDOW)
     return render(request, "office/sheets/round.html", {
+        "window": window, "window_how": windows.explain(window) if window else "",
         "nav": "sheets", "round": round_, "page": page, "rows": rows, "counts": counts,
         "desk_codes": domain.desk_indicator_codes(framework_for(round_)),
         "open": round_.status == Status.DRAFT,
