@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -239,20 +239,23 @@ def _finalise(appeals: list[Appeal], transition: str, outcome: str, *, actor,
               actor_label: str = "", reason: str = "") -> None:
     """Move ``appeals`` to final along ``transition``, finalise their results and lock
     them."""
+    now = timezone.now()
     try:
-        if len(appeals) == 1:
-            APPEAL.fire(appeals[0], transition, actor=actor, actor_label=actor_label,
-                        reason=reason)
+        if len(appeals) == 1:  # one save writes the state and the outcome
+            appeal = appeals[0]
+            appeal.outcome, appeal.decided_at, appeal.decision_reason = outcome, now, reason
+            APPEAL.fire(appeal, transition, actor=actor, actor_label=actor_label,
+                        reason=reason, update_fields=("outcome", "decided_at",
+                                                      "decision_reason"))
         else:
             APPEAL.fire_many(appeals, transition, actor=actor, actor_label=actor_label,
                              reason=reason)
+            Appeal.objects.filter(pk__in=[a.pk for a in appeals]).update(
+                outcome=outcome, decided_at=now, decision_reason=reason)
+            for a in appeals:
+                a.outcome, a.decided_at, a.decision_reason = outcome, now, reason
     except TransitionRefused as exc:
         raise WorkflowError(exc.messages) from None
-    now = timezone.now()
-    Appeal.objects.filter(pk__in=[a.pk for a in appeals]).update(
-        outcome=outcome, decided_at=now, decision_reason=reason)
-    for a in appeals:
-        a.outcome, a.decided_at, a.decision_reason = outcome, now, reason
     results = list(Result.objects.filter(pk__in=[a.result_id for a in appeals])
                    .select_related("round__year", "subject"))
     workflow.finalise_results(results, actor, actor_label)
@@ -460,27 +463,50 @@ def lapse(appeals: Sequence[Appeal], *, today: date | None = None, actor=None,
     """Finalise and lock the released results of ``appeals`` that got no objection and
     can get none any more; others are left as they are. Returns those finalised."""
     today = today or windows.current_date()
-    locked = list(Appeal.objects.select_for_update(of=("self",))
-                  .filter(pk__in=[a.pk for a in appeals], state=AppealState.NOTIFIED)
+    return _lapse(Appeal.objects.filter(pk__in=[a.pk for a in appeals]),
+                  lambda a: objection_over(a, today), actor=actor, actor_label=actor_label)
+
+
+def _lapse(candidates, over, *, actor=None, actor_label: str = TICK) -> list[Appeal]:
+    """Lock the notified appeals among ``candidates`` and finalise those ``over`` says
+    can get no objection any more."""
+    locked = list(candidates.select_for_update(of=("self",))
+                  .filter(state=AppealState.NOTIFIED)
                   .select_related("result__round__year", "result__round__framework_version",
                                   "result__subject"))
-    due = [a for a in locked if objection_over(a, today)]
+    due = [a for a in locked if over(a)]
     if due:
         _finalise(due, "lapse", Outcome.LAPSED, actor=actor, actor_label=actor_label)
     return due
 
 
+#: framework version id -> the code of its objection window ("" without an objection).
+#: Stored versions never change, so each is read once per process.
+_WINDOW_CODES: dict[int, str] = {}
+
+
+def _objection_code(version_id: int | None) -> str:
+    if version_id is None:
+        return ""
+    if version_id not in _WINDOW_CODES:
+        from seonggwa.evaluations.models import FrameworkVersion
+
+        framework = FrameworkVersion.objects.get(pk=version_id).framework
+        _WINDOW_CODES[version_id] = appeal_rule(framework).window
+    return _WINDOW_CODES[version_id]
+
+
 def on_window_closed(sender, window, **kwargs) -> None:
     """``schedules.signals.window_closed``: an objection window closed — the results it
-    covered that got no objection become final."""
+    covered that got no objection become final. Other windows cost no query (the
+    scheduler closes thousands at once)."""
+    if window.code != _objection_code(window.round.framework_version_id):
+        return
     appeals = Appeal.objects.filter(result__round_id=window.round_id,
                                     state=AppealState.NOTIFIED)
     if window.subject_id is not None:
         appeals = appeals.filter(result__subject_id=window.subject_id)
-    appeals = [a for a in appeals.select_related("result__round__framework_version")
-               if appeal_rule(framework_for(a.result.round)).window == window.code]
-    if appeals:
-        lapse(appeals, today=max(windows.current_date(), window.due_on + _ONE_DAY))
+    _lapse(appeals, lambda a: True)  # the window's close is the proof
 
 
-_ONE_DAY = timedelta(days=1)
+
