@@ -134,6 +134,7 @@ def run(count: int) -> dict:
     from django.core import mail
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
 
     from seonggwa.appeals.domain import process
     from seonggwa.appeals.models import Appeal, AppealState, Notice, ResultLock
