@@ -66,7 +66,8 @@ def test_candidates_show_their_check_before_anyone_is_seated(civic, officer):
     assert "이해충돌 없음" in page
     # the peer seats say who fits them and why not
     assert "2년차 플랫폼 몫인데, 소속 플랫폼(종로구 협치플랫폼)은 1년차입니다." in page
-    assert "적합" in page
+    assert "타 자치구 플랫폼 단체장(1년차): 적합" in page  # 종로구, year 1
+    assert "해당 없음(플랫폼 소속 아님)" in page  # the city's members
     assert not Seat.objects.exists()
 
 

@@ -97,6 +97,14 @@ def test_the_same_member_twice_is_refused(civic):
     refused(civic, "expert1", "expert", "이미 이 평가단에 있습니다")
 
 
+def test_a_member_assigned_to_the_whole_round_is_refused(civic):
+    """They would see every subject, the conflicted ones too."""
+    from seonggwa.evaluations.domain.assignments import assign
+
+    assign(civic["expert1"], civic.round, actor=civic["officer"])
+    refused(civic, "expert1", "expert", "차수 전체에 배정되어 있어 모든 평가 대상을 봅니다")
+
+
 def test_a_subject_outside_the_round_is_refused(civic):
     Schedule.objects.filter(round=civic.round, subject=civic.other_subject).delete()
     refused(civic, "city1", "city", "평가 대상이 아닙니다", subject=civic.other_subject)

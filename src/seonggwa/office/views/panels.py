@@ -86,7 +86,8 @@ ACTIONS = {
 FIELDS = {
     "member": gettext_lazy("위원"),
     "seat": gettext_lazy("자리"),
-    "position": gettext_lazy("순번·직위"),
+    "place": gettext_lazy("순번"),
+    "position": gettext_lazy("직위"),
     "kind": gettext_lazy("이해충돌 종류"),
     "state": gettext_lazy("상태"),
     "ended": gettext_lazy("평가단에서 제외"),
@@ -424,7 +425,9 @@ def panels_subject(request, round_id: int, subject_id: int):
         "composition": seat_domain.composition_status(round_, subject),
         "candidates": seat_domain.candidates(round_, subject),
         "peer_seats": [r for r in panel_rules(round_).seats if r.is_peer],
-        "forms": forms_, "failed": failed, "version": concurrency.version(events),
+        # the seat form shows its own errors beside it; the others' go to the top
+        "forms": forms_, "failed": failed if failed is not forms_["seat"] else None,
+        "version": concurrency.version(events),
         "challenges": Challenge.objects.filter(round=round_, subject=subject)
         .select_related("member"),
         "template_size": TemplateEntry.objects.filter(round=round_).count(),

@@ -40,7 +40,7 @@ def _name(user) -> str:
 def _describe(seat: Seat, rule: rules.SeatRule | None = None) -> dict:
     return {"round_id": seat.round_id, "subject_id": seat.subject_id,
             "subject": str(seat.subject), "member": seat.member.get_username(),
-            "seat": rule.label if rule else seat.seat_code, "position": seat.position}
+            "seat": rule.label if rule else seat.seat_code, "place": seat.position}
 
 
 def round_subjects(round_: Round):
@@ -146,6 +146,12 @@ def seat(round_: Round, subject: Subject, user, seat_code: str, *, actor,
     if Seat.objects.filter(round=round_, subject=subject, member=user,
                            ended_at__isnull=True).exists():
         raise PanelRefused(_("%(member)s 위원은 이미 이 평가단에 있습니다.")
+                           % {"member": _name(user)})
+    if Assignment.objects.filter(user=user, round=round_, subject__isnull=True).exists():
+        # A whole-round assignment shows every subject of the round, the conflicted ones
+        # too: a panel member sees the subjects they sit on, and no other.
+        raise PanelRefused(_("%(member)s 위원은 차수 전체에 배정되어 있어 모든 평가 대상을 봅니다. "
+                             "평가 배정 화면에서 차수 전체 배정을 먼저 해제하십시오.")
                            % {"member": _name(user)})
     facts = PanelFacts.load(round_, subject, members=[user])
     _refuse_conflicts(user, facts.conflicts(user))
@@ -266,7 +272,7 @@ class Candidate:
     member: object
     conflicts: tuple[Conflict, ...]
     lifted: tuple
-    peer: dict  # seat code -> problems for that peer seat (empty: eligible)
+    peer: dict  # platform heads: peer seat label -> why not (empty: fits); else empty
     seated_as: str  # seat label when already on the panel
 
     @property
@@ -286,12 +292,16 @@ def candidates(round_: Round, subject: Subject) -> list[Candidate]:
     out = []
     for user in pool:
         on = seated.get(user.pk)
+        employer = user.profile.organisation
+        is_head = employer is not None and employer.kind == OrganisationKind.PLATFORM
         out.append(Candidate(
             member=user, conflicts=tuple(facts.conflicts(user)),
             lifted=tuple(facts.lifted(user)),
-            peer={r.code: peer_problems(round_, subject, user, r, facts) for r in peers},
+            peer={r.shown: peer_problems(round_, subject, user, r, facts)
+                  for r in peers} if is_head else {},
             seated_as=labels.get(on.seat_code, on.seat_code) if on else ""))
-    return out
+    # Who may be seated first, then who sits already, then who is blocked.
+    return sorted(out, key=lambda c: (bool(c.seated_as), c.blocked))
 
 
 # --- the round's default composition ------------------------------------------------
