@@ -107,3 +107,13 @@ def test_a_framework_that_allows_it_gives_department_and_contractor_the_objectio
     # an unrelated department may not object in their name
     stranger = user("other-dept", Role.DEPARTMENT, org("남의과"))
     assert process.parties.acting_organisation(stranger, result) is None
+
+
+def test_a_round_with_ratings_keeps_its_framework_version(world):
+    """The scale and weights a result was notified under cannot change under it: once any
+    rating exists, the round's framework version is fixed (a new version is a new round)."""
+    other = _with_appeal()
+    with pytest.raises(WorkflowError, match="이미 점수가 있어 평가틀 버전"):
+        frameworks.set_round_framework(world.round, other, actor=world.officer)
+    world.round.refresh_from_db()
+    assert world.round.framework_version.framework_id == "seoul-civic-platform-2018"
