@@ -89,3 +89,12 @@ def test_a_notified_result_cannot_be_rescored_or_finalised_by_hand(world):
         workflow.finalise_round(world.round, world.officer)
     world.mapo.refresh_from_db()
     assert world.mapo.status == Status.DRAFT
+
+
+def test_a_round_wide_notification_window_records_the_notice_once(world):
+    windows.set_window(world.round, None, "notification", opens_on=date(2018, 6, 20),
+                       due_on=date(2018, 6, 22), actor=world.officer)
+    release(world)
+    window = windows.get_window(world.round, None, "notification")
+    assert window.notice_sent_on == world.day
+    assert AuditEvent.objects.filter(action="window.notice").count() == 1

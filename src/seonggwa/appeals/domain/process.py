@@ -25,6 +25,7 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -209,14 +210,21 @@ def _message_json(m: Outgoing) -> dict:
 
 
 def _record_notification(round_, results, today, actor, actor_label) -> None:
-    """The notice is recorded on each subject's notification window (a round-wide window
-    once), where the schedule has one."""
-    seen = set()
+    """The notice is recorded on each subject's notification window, else on the round's
+    (once), where the schedule has one — the windows found in one query, as
+    ``windows.get_window`` would find each."""
+    from seonggwa.schedules.models import Window
+
+    found = {w.subject_id: w for w in Window.objects.filter(
+        round=round_, code=NOTIFICATION).filter(
+        Q(subject__isnull=True) | Q(subject__in=[r.subject_id for r in results]))}
+    targets = {}
     for r in results:
-        window = windows.get_window(round_, r.subject, NOTIFICATION)
-        if window is not None and window.pk not in seen:
-            seen.add(window.pk)
-            windows.record_notice(window, today, actor=actor, actor_label=actor_label)
+        window = found.get(r.subject_id) or found.get(None)
+        if window is not None:
+            targets[window.pk] = window
+    for window in targets.values():
+        windows.record_notice(window, today, actor=actor, actor_label=actor_label)
 
 
 def _open_objection_windows(round_, results, code, today, messages, actor,
