@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from test_no_developer_text import developer_text
 
 from seonggwa.core.models import AuditEvent
@@ -392,9 +393,13 @@ def test_no_panel_page_shows_developer_text(civic):
         "contractor": [reverse("office:panels_challenges"),
                        reverse("office:panels_challenge", args=[challenge.pk])],
     }
-    for who, pages in urls.items():
-        c = client_for(civic[who])
-        for url in pages:
-            response = c.get(url)
-            assert response.status_code == 200, (who, url)
-            assert developer_text(html(response)) == [], (who, url)
+    for language in ("ko", "en"):
+        for who, pages in urls.items():
+            c = client_for(civic[who])
+            c.cookies["django_language"] = language
+            for url in pages:
+                with translation.override(language):
+                    response = c.get(url, HTTP_ACCEPT_LANGUAGE=language)
+                assert response.status_code == 200, (who, url)
+                assert developer_text(html(response), korean=language == "ko") == [], (
+                    language, who, url)

@@ -44,7 +44,7 @@ def test_a_seat_assigns_the_member_to_that_subject_only(civic):
     assert (assignment.round, assignment.subject) == (civic.round, civic.subject)
     assert list(visible_rounds(civic["expert1"])) == [civic.round]
     event = AuditEvent.objects.get(action="panels.seat")
-    assert event.after["member"] == "expert1" and event.after["seat"] == "외부 전문가"
+    assert event.after["member"] == "한교수" and event.after["seat"] == "외부 전문가"
     assert AuditEvent.objects.filter(action="assignment.add").count() == 1
 
 

@@ -213,7 +213,7 @@ def check_conflicts(round_: Round, subject: Subject, user) -> list[Conflict]:
 
 def _panel_describe(round_: Round, subject: Subject, user, **extra) -> dict:
     return {"round_id": round_.pk, "subject_id": subject.pk, "subject": str(subject),
-            "member": user.get_username(), **extra}
+            "member": _name(user), **extra}
 
 
 # --- lifting (officer) --------------------------------------------------------------
@@ -274,7 +274,7 @@ def declare_conflict(member, *, organisation: Organisation | None = None,
     declaration = DeclaredConflict.objects.create(member=member, organisation=organisation,
                                                   subject=subject, reason=reason)
     record("panels.conflict_declare", declaration, actor=actor, actor_label=actor_label,
-           reason=reason, after={"member": member.get_username(),
+           reason=reason, after={"member": _name(member),
                                  "target": str(declaration.target)})
     return declaration
 

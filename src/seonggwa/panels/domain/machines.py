@@ -14,14 +14,18 @@ from seonggwa.core.statemachine import StateMachine, Transition
 from seonggwa.panels.models import Challenge, ChallengeState, Recusal, RecusalState
 
 
+def _name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
 def _recusal_snapshot(recusal: Recusal) -> dict:
     return {"round_id": recusal.round_id, "subject_id": recusal.subject_id,
-            "member": recusal.member.get_username()}
+            "member": _name(recusal.member)}
 
 
 def _challenge_snapshot(challenge: Challenge) -> dict:
     return {"round_id": challenge.round_id, "subject_id": challenge.subject_id,
-            "member": challenge.member.get_username(),
+            "member": _name(challenge.member),
             "decision_reason": challenge.decision_reason}
 
 

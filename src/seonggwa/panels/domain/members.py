@@ -37,7 +37,8 @@ def enrol(user, *, position: str = "", actor, actor_label: str = "") -> MemberPr
     except IntegrityError as exc:
         raise PanelRefused(_("이미 평가위원 후보로 등록된 사용자입니다.")) from exc
     record("panels.member_enrol", profile, actor=actor, actor_label=actor_label,
-           after={"member": user.get_username(), "position": position})
+           after={"member": user.get_full_name() or user.get_username(),
+                  "position": position})
     return profile
 
 

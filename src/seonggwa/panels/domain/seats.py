@@ -38,8 +38,10 @@ def _name(user) -> str:
 
 
 def _describe(seat: Seat, rule: rules.SeatRule | None = None) -> dict:
+    """The seat as the audit trail keeps it: names and the seat's label, not codes."""
+    rule = rule or panel_rules(seat.round).seat(seat.seat_code)
     return {"round_id": seat.round_id, "subject_id": seat.subject_id,
-            "subject": str(seat.subject), "member": seat.member.get_username(),
+            "subject": str(seat.subject), "member": _name(seat.member),
             "seat": rule.label if rule else seat.seat_code, "place": seat.position}
 
 
@@ -205,6 +207,11 @@ def unseat(seat_: Seat, *, reason: str, actor, actor_label: str = "") -> Seat:
     return end_seat(seat_, reason=reason, actor=actor, actor_label=actor_label)
 
 
+def _seat_label(round_: Round, code: str) -> str:
+    rule = panel_rules(round_).seat(code)
+    return rule.label if rule else code
+
+
 def _seat_order(round_: Round) -> dict[str, int]:
     return {rule.code: i for i, rule in enumerate(panel_rules(round_).seats)}
 
@@ -327,7 +334,7 @@ def add_to_template(round_: Round, user, seat_code: str, *, actor,
         raise PanelRefused(_("%(member)s 위원은 이미 기본 구성에 있습니다.")
                            % {"member": _name(user)}) from exc
     record("panels.template_add", entry, actor=actor, actor_label=actor_label,
-           after={"round_id": round_.pk, "member": user.get_username(), "seat": rule.label})
+           after={"round_id": round_.pk, "member": _name(user), "seat": rule.label})
     return entry
 
 
@@ -335,8 +342,8 @@ def add_to_template(round_: Round, user, seat_code: str, *, actor,
 def remove_from_template(entry: TemplateEntry, *, actor, actor_label: str = "") -> None:
     require_open_round(entry.round)
     record("panels.template_remove", entry, actor=actor, actor_label=actor_label,
-           before={"round_id": entry.round_id, "member": entry.member.get_username(),
-                   "seat": entry.seat_code})
+           before={"round_id": entry.round_id, "member": _name(entry.member),
+                   "seat": _seat_label(entry.round, entry.seat_code)})
     entry.delete()
 
 
