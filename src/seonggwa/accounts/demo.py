@@ -12,6 +12,7 @@ unusable in three independent places, whatever database they were created in:
 
 from __future__ import annotations
 
+import functools
 import logging
 
 from django.conf import settings
@@ -57,13 +58,13 @@ def ensure_demo_user(username: str, role: str, *, organisation=None, display: st
     user, created = get_user_model().objects.get_or_create(
         username=username, defaults={"first_name": display})
     if created:
-        user.set_password(DEMO_PASSWORD)
+        user.password = demo_password_hash()
         user.save()
     elif not Profile.objects.filter(user=user, is_demo=True).exists():
         log.warning("%s: a real account has this name; left unchanged", username)
         return None
     elif not user.is_active:
-        user.set_password(DEMO_PASSWORD)
+        user.password = demo_password_hash()
         user.is_active = True
         user.save(update_fields=["password", "is_active"])
     if user.is_staff:  # demo officers made by earlier versions could open the admin
@@ -72,6 +73,13 @@ def ensure_demo_user(username: str, role: str, *, organisation=None, display: st
     Profile.objects.update_or_create(
         user=user, defaults={"role": role, "organisation": organisation, "is_demo": True})
     return user
+
+
+@functools.cache
+def demo_password_hash() -> str:
+    """:data:`DEMO_PASSWORD` hashed once per process: dozens of demo accounts share the
+    published password, and hashing it for each took most of a second apiece."""
+    return make_password(DEMO_PASSWORD)
 
 
 class DemoRefused(RuntimeError):
