@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -51,17 +51,6 @@ def _require(request, perm: str, obj=None) -> None:
         raise PermissionDenied
 
 
-def _login_required(view):
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        return view(request, *args, **kwargs)
-
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
-    return wrapped
-
-
 def _messages(exc: WorkflowError) -> list[str]:
     return [str(m) for m in exc.messages]
 
@@ -85,13 +74,12 @@ def _my_rows(user) -> list[MineRow]:
     for a in assignments.order_by("-round__year__year", "round__number", "subject__name"):
         subjects = [a.subject] if a.subject_id else list(officer.round_subjects(a.round))
         for subject in subjects:
-            rows.append(MineRow(a.round, subject, sheets.get((a.round_id, subject.pk)),
-                                domain.scoring_closed(a.round, subject)))
+            rows.append(MineRow(a.round, subject, sheets.get((a.round_id, subject.pk)), None))
     return rows
 
 
 @require_safe
-@_login_required
+@login_required
 def sheets_mine(request):
     """An evaluator's sheets (assigned subjects); an officer's rounds to follow."""
     user = request.user
@@ -106,7 +94,11 @@ def sheets_mine(request):
             "nav": "sheets", "page": page,
             "rounds": [(r, counts.get(r.pk)) for r in page.object_list]})
     _require(request, "sheets.rate_subject")
-    return render(request, "office/sheets/mine.html", {"nav": "sheets", "rows": _my_rows(user)})
+    page = paginate(request, _my_rows(user), per_page=PAGE_SIZE)
+    for row in page.object_list:  # only the rows shown are checked
+        row.closed = domain.scoring_closed(row.round, row.subject)
+    return render(request, "office/sheets/mine.html", {"nav": "sheets", "page": page,
+                                                       "rows": page.object_list})
 
 
 # ----------------------------------------------------------------- the sheet form
@@ -183,7 +175,7 @@ def _subject_in_round(round_id: int, subject_id: int) -> tuple[Round, Subject]:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@_login_required
+@login_required
 def sheets_edit(request, round_id: int, subject_id: int):
     """The member's own sheet for a subject: save the draft, or submit it."""
     round_, subject = _subject_in_round(round_id, subject_id)
@@ -275,23 +267,24 @@ def _indicator_names(framework) -> dict[str, str]:
 
 
 @require_safe
-@_login_required
+@login_required
 def sheets_detail(request, pk: int):
     """A sheet as it stands, its submitted versions, and (officer) re-opening it."""
     sheet = _sheet(request, pk)
     framework = framework_for(sheet.round)
     names = _indicator_names(framework)
     labels = _field_labels()
-    entries = [(code, names.get(code, code),
+    entries = [(e.indicator, names.get(e.indicator, e.indicator),
                 [(labels[f], _shown(getattr(e, f))) for f in FIELD_ORDER])
-               for e in sheet.entries.all() for code in [e.indicator]]
+               for e in sheet.entries.all()]
+    # Why re-opening is not possible now (the reason is asked for in the form).
+    refusal = (domain.MACHINE.refusal(sheet, "reopen", reason="-")
+               if request.user.has_perm("sheets.reopen_sheet", sheet) else None)
     return render(request, "office/sheets/detail.html", {
         "nav": "sheets", "sheet": sheet, "entries": entries,
         "versions": sheet.versions.order_by("-number"),
-        "may_reopen": request.user.has_perm("sheets.reopen_sheet", sheet)
-        and domain.MACHINE.refusal(sheet, "reopen", reason="-") is None,
-        "reopen_refusal": domain.MACHINE.refusal(sheet, "reopen", reason="-")
-        if request.user.has_perm("sheets.reopen_sheet", sheet) else None,
+        "may_reopen": request.user.has_perm("sheets.reopen_sheet", sheet) and refusal is None,
+        "reopen_refusal": refusal,
         "may_edit": request.user.has_perm("sheets.edit_sheet", sheet),
         "version": concurrency.version_of(sheet),
         "trail": AuditEvent.objects.filter(object_type=sheet._meta.label_lower,
@@ -306,7 +299,7 @@ def _shown(value) -> str:
 
 
 @require_safe
-@_login_required
+@login_required
 def sheets_version(request, pk: int, number: int):
     sheet = _sheet(request, pk)
     version = get_object_or_404(sheet.versions, number=number)
@@ -320,7 +313,7 @@ def sheets_version(request, pk: int, number: int):
 
 
 @require_safe
-@_login_required
+@login_required
 def sheets_compare(request, pk: int):
     """Two submitted versions side by side; changed fields marked."""
     sheet = _sheet(request, pk)
@@ -345,7 +338,7 @@ def sheets_compare(request, pk: int):
 
 
 @require_POST
-@_login_required
+@login_required
 def sheets_reopen(request, pk: int):
     sheet = _sheet(request, pk)
     _require(request, "sheets.reopen_sheet", sheet)
@@ -375,7 +368,7 @@ def _scoring_round(request, round_id: int) -> Round:
 
 
 @require_safe
-@_login_required
+@login_required
 def sheets_round(request, round_id: int):
     """Progress of a round: each subject, who has not finished, desk review, result."""
     round_ = _scoring_round(request, round_id)
@@ -392,7 +385,7 @@ def sheets_round(request, round_id: int):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@_login_required
+@login_required
 def sheets_desk(request, round_id: int):
     """The officer's desk-review scores of a round (a page of subjects at a time)."""
     round_ = _scoring_round(request, round_id)
@@ -438,7 +431,7 @@ def sheets_desk(request, round_id: int):
 
 
 @require_POST
-@_login_required
+@login_required
 def sheets_compute(request, round_id: int):
     """Compute draft results of one subject (``subject``) or the whole round."""
     round_ = _scoring_round(request, round_id)
@@ -466,7 +459,7 @@ def sheets_compute(request, round_id: int):
 
 
 @require_safe
-@_login_required
+@login_required
 def sheets_aggregation(request, round_id: int, subject_id: int):
     """How the engine arrived at a subject's result, step by step."""
     round_ = _scoring_round(request, round_id)
