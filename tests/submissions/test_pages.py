@@ -266,3 +266,28 @@ def test_the_round_overview_costs_the_same_queries_for_more_subjects(open_world,
                                                      submission_due=today),
                      actor=None, actor_label="test")
     assert queries() == before
+
+
+def test_the_index_lists_each_persons_own_subjects_with_their_deadline(open_world, media):
+    w = open_world
+    url = reverse("office:submissions_index")
+    firm = client_for(w.users["contractor of the subject"]).get(url).content.decode()
+    assert "은평구 민관협치 플랫폼" in firm and "성북구" not in firm
+    assert timezone.localdate().strftime("%Y-%m-%d") in firm and "빠진 항목 4개" in firm
+    evaluator = client_for(w.users["evaluator assigned to the round"]).get(url).content.decode()
+    assert "은평구" in evaluator and "성북구" in evaluator
+    nobody = client_for(w.users["evaluator not assigned"]).get(url).content.decode()
+    assert "제출할 평가가 없습니다" in nobody
+    officer = client_for(w.users["officer"]).get(url).content.decode()
+    assert reverse("office:submissions_round", args=[w.round.pk]) in officer
+
+
+def test_a_reopened_submission_says_so(open_world, media):
+    w = open_world
+    firm = client_for(w.users["contractor of the subject"])
+    submit_everything(firm, w)
+    officer = client_for(w.users["officer"])
+    version = officer.get(urls(w)["page"]).context["version"]
+    officer.post(urls(w)["reopen"], {"version": version, "reason": "누락 페이지"})
+    assert "담당관이 다시 열었습니다" in firm.get(urls(w)["page"]).content.decode()
+    assert "다시 열림" in officer.get(urls(w)["round"]).content.decode()

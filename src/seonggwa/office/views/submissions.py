@@ -186,20 +186,21 @@ def index(request):
     """The rounds whose framework asks for a submission, and in each the subjects the user
     may see (an officer: a link to each round's overview)."""
     rounds = []
+    officer = request.user.has_perm("submissions.manage_submissions")
     for round_ in (Round.objects.filter(framework_version__isnull=False)
                    .select_related("year", "framework_version")
                    .order_by("-year__year", "scheme", "-number")):
         if submitting.rules_for(round_) is None:
             continue
+        if officer:  # the round's overview lists every subject
+            rounds.append({"round": round_, "officer": True, "subjects": []})
+            continue
         subjects = list(visible_subjects(request.user, round_,
                                          submitting.round_subjects(round_))
                         .order_by("name")[:200])
-        officer = request.user.has_perm("submissions.manage_submissions")
-        if subjects or officer:
-            states = dict(Submission.objects.filter(round=round_, subject__in=subjects)
-                          .values_list("subject_id", "state"))
-            rounds.append({"round": round_, "officer": officer, "subjects": [
-                (s, State(states.get(s.pk, State.DRAFT)).label) for s in subjects]})
+        if subjects:
+            rounds.append({"round": round_, "officer": False,
+                           "subjects": submitting.checklists(round_, subjects)})
     return render(request, "office/submissions/index.html",
                   {"nav": "submissions", "rounds": rounds})
 
@@ -229,6 +230,7 @@ def _overview_row(listed) -> dict:
         "missing": [_doc_label(d) for d in listed.missing_documents]
         + [_("정량 실적: %(name)s") % {"name": i.name} for i in listed.missing_actuals],
         "late": listed.late_documents, "year": listed.project_year,
+        "submitted": listed.submission.state == State.SUBMITTED,
     }
 
 
@@ -271,6 +273,7 @@ def _render_subject(request, round_, subject, submission, *, error: str = "",
         "submit_form": SubmitForm(), "reopen_form": ReasonForm(),
         "window": window, "window_how": how, "window_open": window_open,
         "editable": editable, "officer": officer,
+        "submitted": submission.state == State.SUBMITTED,
         "ask_reason": ask_reason,
         "can_submit": editable and SUBMISSION.refusal(submission, "submit") is None,
         "submit_refusal": SUBMISSION.refusal(submission, "submit") if editable else None,

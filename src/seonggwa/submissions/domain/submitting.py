@@ -173,6 +173,10 @@ class Checklist:
         return not self.missing_documents and not self.missing_actuals
 
     @property
+    def missing_count(self) -> int:
+        return len(self.missing_documents) + len(self.missing_actuals)
+
+    @property
     def late_documents(self) -> list[Document]:
         return [doc for _rule, doc in self.documents if doc is not None and doc.late]
 
