@@ -112,3 +112,23 @@ def test_every_action_is_said_in_words(action, object_type, words):
     from seonggwa.office.views.audit_history import action_words
 
     assert action_words(AuditEvent(action=action, object_type=object_type)) == words
+
+
+def test_nested_and_unknown_values_are_said_in_words(db):
+    from test_no_developer_text import developer_text
+
+    from seonggwa.core.models import AuditEvent
+    from seonggwa.office.views.audit_history import describe
+
+    event = AuditEvent(action="panel.compose", object_type="schedules.window",
+                       actor_label="officer", before=None,
+                       after={"seats": [{"seat_code": "city", "member_id": 3}],
+                              "unit": "working", "late_reason": "x", "round_id": 1,
+                              "counted": {"start": "2018-06-01", "days": 3}})
+    from django.utils import timezone
+
+    event.at = timezone.now()
+    entry = describe(event)
+    shown = " ".join(f"{c.label} {c.after}" for c in entry.changes)
+    assert "근무일" in shown  # the unit's choice label, not its code
+    assert developer_text(f"<p>{shown}</p>") == []

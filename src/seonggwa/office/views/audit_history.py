@@ -166,8 +166,15 @@ def _label(model, key: str) -> str:
 
 
 def _value(model, key: str, value) -> str:
-    """A recorded value as people read it: a coded value by its choice label."""
-    if model is not None and value not in (None, ""):
+    """A recorded value as people read it: a coded value by its choice label, a nested
+    record by its labelled parts (never its keys)."""
+    if isinstance(value, dict):
+        parts = [f"{_label(model, k)}: {_value(model, k, v)}" for k, v in value.items()
+                 if not _hidden(str(k))]
+        return "; ".join(parts) or "–"
+    if isinstance(value, list):
+        return ", ".join(_value(model, key, v) for v in value) or "–"
+    if model is not None and isinstance(value, (str, int)) and value != "":
         try:
             choices = dict(model._meta.get_field(key).flatchoices)
         except FieldDoesNotExist:
