@@ -51,21 +51,22 @@ def test_the_history_lists_the_rounds_records_in_words(busy_world):
     url = reverse("office:submissions_history", args=[w.round.pk])
     response = client_for(w.users["officer"]).get(url)
     assert response.status_code == 200
-    whats = [e.what for e in response.context["entries"]]
+    entries = [e for e, _target in response.context["rows"]]
+    whats = [e.what for e in entries]
     assert whats.count("제출 서류 올림") == 2
     assert "평가 배정" in whats and "평가 배정 해제" in whats
     assert "기한 설정" in " ".join(whats) or "기한 등록" in " ".join(whats)
     assert all("." not in what for what in whats)  # never an action code
-    objects = {e.event.object_repr for e in response.context["entries"]}
+    objects = {e.event.object_repr for e in entries}
     assert not any("2019" in o for o in objects)  # another round's records stay out
-    late = next(e for e in response.context["entries"] if e.reason.startswith("="))
+    late = next(e for e in entries if e.reason.startswith("="))
     assert {c.label for c in late.changes} >= {"서류", "파일 이름", "기한 외 제출"}
 
 
 def test_the_history_is_filtered_by_part(busy_world):
     w = busy_world
     url = reverse("office:submissions_history", args=[w.round.pk]) + "?part=submissions"
-    entries = client_for(w.users["officer"]).get(url).context["entries"]
+    entries = [e for e, _target in client_for(w.users["officer"]).get(url).context["rows"]]
     assert {e.what for e in entries} == {"제출 서류 올림"}
 
 
@@ -132,3 +133,15 @@ def test_nested_and_unknown_values_are_said_in_words(db):
     shown = " ".join(f"{c.label} {c.after}" for c in entry.changes)
     assert "근무일" in shown  # the unit's choice label, not its code
     assert developer_text(f"<p>{shown}</p>") == []
+
+
+@pytest.mark.parametrize(("stored", "shown"), [
+    ("강서구 시민협력플랫폼 · district-gangseo · same_district", "강서구 시민협력플랫폼"),
+    ("결과보고서.pdf (2)", "결과보고서.pdf (2)"),
+    ("svc-0139", "기한"),
+])
+def test_the_object_is_named_without_codes(stored, shown):
+    from seonggwa.core.models import AuditEvent
+    from seonggwa.office.views.audit_history import object_words
+
+    assert object_words(AuditEvent(object_type="schedules.window", object_repr=stored)) == shown

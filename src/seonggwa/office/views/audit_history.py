@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
@@ -89,6 +90,8 @@ FIELDS = {
     "indicator": gettext_lazy("지표"), "value": gettext_lazy("값"),
     "evaluator": gettext_lazy("평가자"), "version": gettext_lazy("판"),
 }
+#: A code or key (``same_district``, ``district-gangseo``, ``svc-0139``): not words.
+_CODE = re.compile(r"\A[a-z0-9]+(?:[_@.-][a-z0-9]+)+\Z")
 #: Shown when a record holds a key nobody labelled (never the key itself).
 OTHER = gettext_lazy("기타 항목")
 
@@ -184,6 +187,17 @@ def _value(model, key: str, value) -> str:
     return trail._value(key, value)
 
 
+def object_words(event: AuditEvent) -> str:
+    """What the record is about, as people read it: the object's stored name without the
+    codes some names carry ("강서구 … · district-gangseo · same_district" → "강서구 …"),
+    else the kind of object."""
+    parts = [p for p in re.split(r"\s+·\s+", event.object_repr or "") if p and not _CODE.match(p)]
+    if parts:
+        return " · ".join(parts)
+    model = _model(event.object_type)
+    return str(model._meta.verbose_name) if model is not None else _("기록")
+
+
 def _hidden(key: str) -> bool:
     return key in trail.HIDDEN or key == "id" or key.endswith("_id")
 
@@ -231,7 +245,7 @@ def history(request, round_id: int):
     return render(request, "office/submissions/history.html", {
         "nav": "submissions", "round": round_, "page": page, "part": part,
         "parts": [(code, str(label)) for code, label in PARTS.items()],
-        "entries": [describe(e) for e in page.object_list],
+        "rows": [(describe(e), object_words(e)) for e in page.object_list],
     })
 
 
@@ -241,7 +255,7 @@ def _rows(events):
         entry = describe(event)
         changes = "; ".join(f"{c.label}: {c.before + ' → ' if c.before else ''}{c.after}"
                             for c in entry.changes)
-        yield [entry.when, entry.who, part_of(event), entry.what, event.object_repr,
+        yield [entry.when, entry.who, part_of(event), entry.what, object_words(event),
                changes, event.reason,
                json.dumps(event.before, ensure_ascii=False) if event.before else "",
                json.dumps(event.after, ensure_ascii=False) if event.after else ""]
