@@ -17,11 +17,12 @@ the version they were loaded at (:mod:`seonggwa.core.concurrency`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import wraps
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -49,6 +50,7 @@ APPEALS_PER_PAGE = 100
 
 def _signed_in(view):
     """Any signed-in user (their own notices); others go to the login page."""
+    @wraps(view)
     def wrapped(request, *args, **kwargs):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
@@ -56,8 +58,6 @@ def _signed_in(view):
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
-    wrapped.__name__ = view.__name__
-    wrapped.__doc__ = view.__doc__
     return wrapped
 
 
@@ -269,8 +269,8 @@ def _window_refusal(appeal: Appeal) -> str | None:
         return _("이 평가의 평가틀에는 이의신청 절차가 없습니다.")
     try:
         windows.require_open(result.round, result.subject, rule.window)
-    except Exception as exc:  # DeadlineRefused: the reason is the message
-        return " ".join(getattr(exc, "messages", [str(exc)]))
+    except ValidationError as exc:  # DeadlineRefused: not open yet, or closed, and how
+        return " ".join(exc.messages)
     return None
 
 
