@@ -7,9 +7,10 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.management import call_command
 from django.test import override_settings
 
-from seonggwa.cli import main
+from seonggwa import cli
 from seonggwa.core.models import AuditEvent
 from seonggwa.schedules.domain import windows
 from seonggwa.schedules.models import Window, WindowState
@@ -29,19 +30,19 @@ def two_windows(db):
     return w1, w2
 
 
-def test_cli_tick_prints_what_it_opened_and_closed_and_is_idempotent(two_windows, capsys,
+def test_tick_prints_what_it_opened_and_closed_and_is_idempotent(two_windows, capsys,
                                                                      monkeypatch):
     # Run on Tuesday 2018-08-21 at 00:05 in Seoul (the day before, UTC).
     monkeypatch.setattr("django.utils.timezone.now",
                         lambda: datetime(2018, 8, 21, 0, 5, tzinfo=ZoneInfo("Asia/Seoul")))
-    assert main(["tick"]) == 0
+    call_command("tick")
     out = capsys.readouterr().out
     assert "2018-08-21 기준: 시작 1건, 마감 1건" in out
     assert "성북구 시민협력플랫폼 · 자료 제출" in out and "도봉구" in out
     w1, w2 = (Window.objects.get(pk=w.pk) for w in two_windows)
     assert (w1.state, w2.state) == (WindowState.OPEN, WindowState.CLOSED)
     events = AuditEvent.objects.count()
-    assert main(["tick"]) == 0
+    call_command("tick")
     assert "시작 0건, 마감 0건" in capsys.readouterr().out
     assert AuditEvent.objects.count() == events
 
@@ -60,10 +61,20 @@ def test_the_task_runs_the_sweep(two_windows, monkeypatch):
 def test_starting_the_chain_twice_enqueues_one_sweep(db, capsys):
     from django_tasks_db.models import DBTaskResult
 
-    assert main(["tick", "--every", "5"]) == 0
-    assert main(["tick", "--every", "5"]) == 0
+    call_command("tick", every=5)
+    call_command("tick", every=5)
     assert "already waiting" in capsys.readouterr().out
     assert DBTaskResult.objects.count() == 1
+
+
+def test_seonggwa_tick_runs_the_management_command(monkeypatch):
+    # `seonggwa tick` is the cron entry point: it runs the command above (in its own
+    # process, which closes its database connections at the end).
+    ran = []
+    monkeypatch.setattr(cli, "_django_command", ran.append)
+    assert cli.main(["tick"]) == 0
+    assert cli.main(["tick", "--every", "5"]) == 0
+    assert ran == [["tick"], ["tick", "--every", "5"]]
 
 
 def test_closing_at_the_end_of_the_last_day_in_seoul(two_windows):
