@@ -198,6 +198,26 @@ def test_declare_and_withdraw(civic):
         "panels.conflict_declare", "panels.conflict_withdraw"]
 
 
+def test_a_second_declaration_in_force_is_refused_by_the_database_too(civic):
+    from django.db import IntegrityError, transaction
+
+    from seonggwa.panels.models import DeclaredConflict
+
+    member = civic["expert1"]
+    declare_conflict(member, subject=civic.subject, reason="자문", actor=member)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        DeclaredConflict.objects.create(member=member, subject=civic.subject, reason="또")
+
+
+def test_a_recusal_names_a_subject_of_the_round(civic):
+    from seonggwa.schedules.models import Schedule
+
+    Schedule.objects.filter(round=civic.round, subject=civic.other_subject).delete()
+    with pytest.raises(PanelRefused, match="평가 대상이 아닙니다"):
+        recuse(civic.round, civic.other_subject, civic["expert1"], reason="사정",
+               actor=civic["expert1"])
+
+
 def test_a_declaration_names_exactly_one_target(civic):
     member = civic["expert1"]
     for kwargs in ({}, {"subject": civic.subject,

@@ -266,13 +266,17 @@ def declare_conflict(member, *, organisation: Organisation | None = None,
     if (organisation is None) == (subject is None):
         raise PanelRefused(_("이해관계가 있는 기관이나 평가 대상 가운데 하나를 고르십시오."))
     reason = clean_reason(reason, what=_("신고 사유"))
-    active = DeclaredConflict.objects.select_for_update().filter(
-        member=member, withdrawn_at__isnull=True, organisation=organisation, subject=subject)
-    if active.exists():
+    if DeclaredConflict.objects.filter(member=member, withdrawn_at__isnull=True,
+                                       organisation=organisation, subject=subject).exists():
         raise PanelRefused(_("'%(target)s'과(와)의 이해관계는 이미 신고되어 있습니다.")
                            % {"target": organisation or subject})
-    declaration = DeclaredConflict.objects.create(member=member, organisation=organisation,
-                                                  subject=subject, reason=reason)
+    try:
+        with transaction.atomic():
+            declaration = DeclaredConflict.objects.create(
+                member=member, organisation=organisation, subject=subject, reason=reason)
+    except IntegrityError as exc:
+        raise PanelRefused(_("'%(target)s'과(와)의 이해관계는 이미 신고되어 있습니다.")
+                           % {"target": organisation or subject}) from exc
     record("panels.conflict_declare", declaration, actor=actor, actor_label=actor_label,
            reason=reason, after={"member": _name(member),
                                  "target": str(declaration.target)})
@@ -317,11 +321,14 @@ def _is_proposed(round_: Round, subject: Subject, user) -> bool:
 def recuse(round_: Round, subject: Subject, member, *, reason: str, actor,
            actor_label: str = "") -> Recusal:
     """회피: ``member`` steps aside from ``subject``'s panel (leaving the seat if seated)."""
-    from seonggwa.panels.domain.seats import end_seat
+    from seonggwa.panels.domain.seats import end_seat, round_subjects
 
     require_open_round(round_)
     _require_kind(round_, "recusal")
     _require_member(member)
+    if not round_subjects(round_).filter(pk=subject.pk).exists():
+        raise PanelRefused(_("%(subject)s은(는) %(round)s의 평가 대상이 아닙니다.")
+                           % {"subject": subject, "round": round_})
     reason = clean_reason(reason, what=_("회피 사유"))
     if Recusal.objects.filter(round=round_, subject=subject, member=member,
                               state=RecusalState.ACTIVE).exists():

@@ -60,6 +60,16 @@ class DeclaredConflict(models.Model):
                 condition=Q(organisation__isnull=False, subject__isnull=True)
                 | Q(organisation__isnull=True, subject__isnull=False),
                 name="panels_declared_one_target"),
+            # one declaration in force per target: a second (say, a double click) is
+            # refused by the database too
+            models.UniqueConstraint(
+                fields=["member", "organisation"],
+                condition=Q(withdrawn_at__isnull=True, organisation__isnull=False),
+                name="panels_declared_once_organisation"),
+            models.UniqueConstraint(
+                fields=["member", "subject"],
+                condition=Q(withdrawn_at__isnull=True, subject__isnull=False),
+                name="panels_declared_once_subject"),
         ]
 
     def __str__(self) -> str:
