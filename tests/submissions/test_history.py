@@ -145,3 +145,21 @@ def test_the_object_is_named_without_codes(stored, shown):
     from seonggwa.office.views.audit_history import object_words
 
     assert object_words(AuditEvent(object_type="schedules.window", object_repr=stored)) == shown
+
+
+def test_codes_of_the_framework_are_said_by_their_labels(world):
+    from django.utils import timezone
+
+    from seonggwa.core.models import AuditEvent
+    from seonggwa.office.views.audit_history import code_labels, describe
+
+    labels = code_labels(world.round)
+    assert labels["G1"] == "연차별 핵심목표 (공통 목표)"
+    assert labels["uncovered_results"] == "전년도 평가 미반영 정량실적"
+    assert labels["same_district"] == "같은 자치구"
+    event = AuditEvent(action="rating.record", object_type="evaluations.rating",
+                       after={"indicator": "G1", "band_code": "good", "kind": "same_district"},
+                       at=timezone.now(), actor_label="t")
+    shown = {c.label: c.after for c in describe(event, labels).changes}
+    assert shown["지표"] == "연차별 핵심목표 (공통 목표)" and shown["등급"] == "양호"
+    assert "같은 자치구" in shown.values()

@@ -25,8 +25,8 @@ from django.db.models import CharField, Q
 from django.db.models.functions import Cast
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from seonggwa.core import concurrency, xlsx
@@ -90,6 +90,9 @@ FIELDS = {
     "indicator": gettext_lazy("지표"), "value": gettext_lazy("값"),
     "evaluator": gettext_lazy("평가자"), "version": gettext_lazy("판"),
 }
+#: Keys whose values the office trail already says in words.
+TRAIL_VALUES = {*trail.SCORES, "status", "decision_code", "policy_id", "framework_version",
+                "follow_up_status"}
 #: A code or key (``same_district``, ``district-gangseo``, ``svc-0139``): not words.
 _CODE = re.compile(r"\A[a-z0-9]+(?:[_@.-][a-z0-9]+)+\Z")
 #: Shown when a record holds a key nobody labelled (never the key itself).
@@ -168,15 +171,44 @@ def _label(model, key: str) -> str:
     return str(OTHER)
 
 
-def _value(model, key: str, value) -> str:
-    """A recorded value as people read it: a coded value by its choice label, a nested
-    record by its labelled parts (never its keys)."""
+def code_labels(round_: Round | None) -> dict[str, str]:
+    """code → label of every coded thing a round's records may name: whatever carries a
+    ``code`` and a ``label`` in the round's framework document (indicators, documents,
+    seats, deadline rules, bands, decisions), and the conflict kinds of the panels part."""
+    labels: dict[str, str] = {}
+    try:
+        from seonggwa.panels.domain.conflicts import KIND_LABELS
+    except ImportError:  # the panels part is not installed
+        KIND_LABELS = {}  # noqa: N806
+    labels.update({code: str(label) for code, label in KIND_LABELS.items()})
+    if round_ is not None and round_.framework_version_id is not None:
+        _walk(round_.framework_version.document, labels)
+    return labels
+
+
+def _walk(node, labels: dict[str, str]) -> None:
+    english = (get_language() or "").startswith("en")
+    if isinstance(node, dict):
+        code, label = node.get("code"), node.get("label") or node.get("name")
+        if isinstance(code, str) and isinstance(label, str):
+            labels.setdefault(code, (node.get("label_en") or node.get("name_en") or label)
+                              if english else label)
+        for child in node.values():
+            _walk(child, labels)
+    elif isinstance(node, list):
+        for child in node:
+            _walk(child, labels)
+
+
+def _value(model, key: str, value, labels: dict[str, str]) -> str:
+    """A recorded value as people read it: a coded value by its choice label or the label
+    of the code, a nested record by its labelled parts (never its keys)."""
     if isinstance(value, dict):
-        parts = [f"{_label(model, k)}: {_value(model, k, v)}" for k, v in value.items()
-                 if not _hidden(str(k))]
+        parts = [f"{_label(model, k)}: {_value(model, k, v, labels)}"
+                 for k, v in value.items() if not _hidden(str(k))]
         return "; ".join(parts) or "–"
     if isinstance(value, list):
-        return ", ".join(_value(model, key, v) for v in value) or "–"
+        return ", ".join(_value(model, key, v, labels) for v in value) or "–"
     if model is not None and isinstance(value, (str, int)) and value != "":
         try:
             choices = dict(model._meta.get_field(key).flatchoices)
@@ -184,6 +216,8 @@ def _value(model, key: str, value) -> str:
             choices = {}
         if value in choices:
             return str(choices[value])
+    if isinstance(value, str) and value in labels and key not in TRAIL_VALUES:
+        return labels[value]
     return trail._value(key, value)
 
 
@@ -202,8 +236,10 @@ def _hidden(key: str) -> bool:
     return key in trail.HIDDEN or key == "id" or key.endswith("_id")
 
 
-def describe(event: AuditEvent) -> trail.Entry:
-    """One record in words: who, when, what, each change before → after, why."""
+def describe(event: AuditEvent, labels: dict[str, str] | None = None) -> trail.Entry:
+    """One record in words: who, when, what, each change before → after, why;
+    ``labels`` (:func:`code_labels`) names the codes of the round's framework."""
+    labels = labels or {}
     model = _model(event.object_type)
     before = event.before if isinstance(event.before, dict) else {}
     after = event.after if isinstance(event.after, dict) else {}
@@ -214,8 +250,8 @@ def describe(event: AuditEvent) -> trail.Entry:
         if not before and after.get(key) in (None, ""):
             continue
         changes.append(trail.Change(
-            _label(model, key), _value(model, key, before.get(key)) if before else "",
-            _value(model, key, after.get(key))))
+            _label(model, key), _value(model, key, before.get(key), labels) if before else "",
+            _value(model, key, after.get(key), labels)))
     return trail.Entry(event=event, who=concurrency.who(event), when=concurrency.when(event),
                        what=action_words(event, model), changes=changes, reason=event.reason)
 
@@ -242,17 +278,18 @@ def history(request, round_id: int):
     round_ = _officer_round(request, round_id)
     events, part = _filtered(request, round_)
     page = paginate(request, events, per_page=PAGE_SIZE)
+    labels = code_labels(round_)
     return render(request, "office/submissions/history.html", {
         "nav": "submissions", "round": round_, "page": page, "part": part,
         "parts": [(code, str(label)) for code, label in PARTS.items()],
-        "rows": [(describe(e), object_words(e)) for e in page.object_list],
+        "rows": [(describe(e, labels), object_words(e)) for e in page.object_list],
     })
 
 
-def _rows(events):
+def _rows(events, labels: dict[str, str]):
     """The export's rows: one per record, the changes in words and the record as stored."""
     for event in events.iterator(chunk_size=2000):
-        entry = describe(event)
+        entry = describe(event, labels)
         changes = "; ".join(f"{c.label}: {c.before + ' → ' if c.before else ''}{c.after}"
                             for c in entry.changes)
         yield [entry.when, entry.who, part_of(event), entry.what, object_words(event),
@@ -275,12 +312,13 @@ def history_export(request, round_id: int, fmt: str):
         raise Http404
     round_ = _officer_round(request, round_id)
     events, _part = _filtered(request, round_)
+    labels = code_labels(round_)
     name = f"audit-round-{round_.pk}.{fmt}"
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(xlsx.csv_row(_header()))
-        for row in _rows(events):
+        for row in _rows(events, labels):
             writer.writerow(xlsx.csv_row(row))
         # A byte-order mark so spreadsheet programs read the Korean text as UTF-8.
         return attachment(("\ufeff" + buffer.getvalue()).encode("utf-8"), name,
@@ -291,7 +329,7 @@ def history_export(request, round_id: int, fmt: str):
     ws = wb.create_sheet(_("감사 기록"))
     xlsx.header_row(ws, _header())
     count = 0
-    for row in _rows(events):
+    for row in _rows(events, labels):
         xlsx.append_row(ws, row)
         count += 1
     xlsx.finish_sheet(ws, len(_header()), count)
