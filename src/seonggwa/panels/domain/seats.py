@@ -86,7 +86,7 @@ def _require_pool_member(user) -> None:
 
 
 def peer_problems(round_: Round, subject: Subject, user, rule: rules.SeatRule,
-                  facts: PanelFacts | None = None) -> list[str]:
+                  facts: PanelFacts | None = None, years: dict | None = None) -> list[str]:
     """Why ``user`` may not take the peer seat ``rule`` on ``subject``'s panel: a peer
     is the head of ANOTHER district's platform, in the seat's project year."""
     if not rule.is_peer:
@@ -104,8 +104,11 @@ def peer_problems(round_: Round, subject: Subject, user, rule: rules.SeatRule,
         return [_("'%(seat)s' 자리는 다른 자치구 플랫폼에서 와야 하는데, 평가 대상과 같은 "
                   "자치구(%(district)s)입니다.") % {"seat": rule.shown,
                                                   "district": employer.district}]
-    own = platform_subject(employer)
-    year = project_year(round_, own) if own is not None else None
+    if years is not None and employer.pk in years:
+        year = years[employer.pk]
+    else:
+        own = platform_subject(employer)
+        year = project_year(round_, own) if own is not None else None
     if year is None:
         return [_("소속 플랫폼(%(org)s)의 사업 연차가 일정에 없어 '%(seat)s' 자리에 맞는지 "
                   "확인할 수 없습니다.") % {"org": employer.display_name, "seat": rule.shown}]
@@ -287,6 +290,13 @@ class Candidate:
         return bool(self.conflicts)
 
 
+def _platform_years(round_: Round, platforms) -> dict[int, int | None]:
+    """The project year of each platform organisation's own subject (the peer rule), for
+    the whole pool at once."""
+    return {org.pk: (project_year(round_, own) if (own := platform_subject(org)) else None)
+            for org in platforms}
+
+
 def candidates(round_: Round, subject: Subject) -> list[Candidate]:
     """The pool, each member with the result of the conflict check for this panel (and,
     for each peer seat, whether they fit it) — read once for the whole pool."""
@@ -297,14 +307,17 @@ def candidates(round_: Round, subject: Subject) -> list[Candidate]:
     labels = {r.code: r.shown for r in composition.seats}
     peers = [r for r in composition.seats if r.is_peer]
     out = []
+    heads = {u.profile.organisation for u in pool if u.profile.organisation is not None
+             and u.profile.organisation.kind == OrganisationKind.PLATFORM}
+    years = _platform_years(round_, heads) if peers else {}
     for user in pool:
         on = seated.get(user.pk)
         employer = user.profile.organisation
-        is_head = employer is not None and employer.kind == OrganisationKind.PLATFORM
+        is_head = employer in heads
         out.append(Candidate(
             member=user, conflicts=tuple(facts.conflicts(user)),
             lifted=tuple(facts.lifted(user)),
-            peer={r.shown: peer_problems(round_, subject, user, r, facts)
+            peer={r.shown: peer_problems(round_, subject, user, r, facts, years)
                   for r in peers} if is_head else {},
             seated_as=labels.get(on.seat_code, on.seat_code) if on else ""))
     # Who may be seated first, then who sits already, then who is blocked.
