@@ -132,3 +132,12 @@ def test_bad_dates_are_refused(rnd, subject):
         windows.set_window(rnd, subject, "submission", opens_on=date(2018, 8, 2),
                            due_on=date(2018, 8, 1), actor=None, actor_label="test")
     assert not Window.objects.exists()
+
+
+def test_the_explanation_in_english_names_the_holidays_in_english(rnd, subject):
+    w = windows.open_rule_window(rnd, subject, "notification", start=date(2018, 9, 20),
+                                 actor=None, actor_label="test")
+    text = windows.explain(w, "en")
+    assert text.startswith("3 working days from the day after the panel meeting 2018-09-20")
+    assert "Chuseok" in text and "추석" not in text
+    assert text.endswith("due 2018-09-28 (Fri)")

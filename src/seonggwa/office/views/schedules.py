@@ -210,6 +210,7 @@ def _trail(events, limit: int = 200) -> list[trail.Entry]:
 @dataclass
 class WindowRow:
     window: Window
+    label: str
     explanation: str
     version: int = 0
 
@@ -221,8 +222,11 @@ class SubjectRow:
     windows: list[WindowRow] = field(default_factory=list)
 
 
-def _window_rows(items, versions: dict) -> list[WindowRow]:
-    return [WindowRow(w, windows.explain(w), versions.get(w.pk, 0)) for w in items]
+def _window_rows(items, versions: dict, rules: dict) -> list[WindowRow]:
+    """Each window with its name in the page's language, how its last day was counted,
+    and its version (for the notice form)."""
+    return [WindowRow(w, windows.display_label(w, rules), windows.explain(w),
+                      versions.get(w.pk, 0)) for w in items]
 
 
 def _round_rows(user, round_: Round, officer: bool) -> tuple[list[SubjectRow], list[WindowRow]]:
@@ -234,6 +238,7 @@ def _round_rows(user, round_: Round, officer: bool) -> tuple[list[SubjectRow], l
                          .select_related("round__year", "subject")
                          .order_by("opens_on", "code", "pk"))
     versions = concurrency.versions_of(round_windows) if officer else {}
+    rules = windows.rules_of(round_)
     rows: dict[int, SubjectRow] = {s.subject_id: SubjectRow(s.subject, s) for s in schedules}
     wide = []
     for w in round_windows:
@@ -241,12 +246,12 @@ def _round_rows(user, round_: Round, officer: bool) -> tuple[list[SubjectRow], l
             wide.append(w)
             continue
         rows.setdefault(w.subject_id, SubjectRow(w.subject, None))
-        rows[w.subject_id].windows += _window_rows([w], versions)
+        rows[w.subject_id].windows += _window_rows([w], versions, rules)
     ordered = sorted(rows.values(), key=lambda r: (
         r.schedule is None or r.schedule.meeting_at is None,
         r.schedule.meeting_at if r.schedule and r.schedule.meeting_at else timezone.now(),
         r.subject.name))
-    return ordered, _window_rows(wide, versions)
+    return ordered, _window_rows(wide, versions, rules)
 
 
 def _candidate_subjects(round_: Round):
@@ -423,7 +428,7 @@ def _subject_context(round_, subject, schedule) -> dict:
              .select_related("round__year", "subject").order_by("opens_on", "code"))
     events = concurrency.events_for(*([schedule] if schedule else []), *items)
     return {"nav": "schedules", "round": round_, "subject": subject, "schedule": schedule,
-            "windows": _window_rows(items, {}),
+            "windows": _window_rows(items, {}, windows.rules_of(round_)),
             "version": concurrency.version_of(schedule) if schedule else 0,
             "trail": _trail(events)}
 

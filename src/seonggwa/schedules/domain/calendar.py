@@ -21,7 +21,7 @@ the ``holidays`` package and the officer-edited table.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -70,8 +70,9 @@ class Counted:
     """A counted period: from ``start`` (not counted), ``days`` in ``unit``; ``due`` is the
     last day in time; ``skipped`` each day not counted and why.
 
-    ``start_label`` names the start ("회의일", "통보일"); ``rule_label`` the rule
-    ("이의 제기"); ``extension`` is set when a late notice moved the due date."""
+    ``start_label`` names the start ("회의일", "통보일"; ``start_label_en`` in English);
+    ``rule_label`` the rule ("이의 제기"); ``extension`` is set when a late notice moved
+    the due date."""
 
     start: date
     days: int
@@ -81,6 +82,7 @@ class Counted:
     start_label: str = ""
     rule_label: str = ""
     extension: Extension | None = field(default=None)
+    start_label_en: str = ""
 
     def explain(self, lang: str = "ko") -> str:
         """How the due date was counted, in one sentence (Korean or English)."""
@@ -93,6 +95,7 @@ class Counted:
             "due": self.due.isoformat(),
             "skipped": [[d.isoformat(), why] for d, why in self.skipped],
             "start_label": self.start_label, "rule_label": self.rule_label,
+            "start_label_en": self.start_label_en,
         }
         if self.extension is not None:
             ext = self.extension
@@ -109,6 +112,7 @@ class Counted:
             unit=data["unit"], due=date.fromisoformat(data["due"]),
             skipped=tuple((date.fromisoformat(d), why) for d, why in data["skipped"]),
             start_label=data.get("start_label", ""), rule_label=data.get("rule_label", ""),
+            start_label_en=data.get("start_label_en", ""),
             extension=None if not ext else Extension(
                 notice_due=date.fromisoformat(ext["notice_due"]),
                 sent_on=date.fromisoformat(ext["sent_on"]), delay=int(ext["delay"]),
@@ -117,7 +121,8 @@ class Counted:
 
 
 def count_days(start: date, days: int, *, unit: str, days_off: Mapping[date, str],
-               start_label: str = "", rule_label: str = "") -> Counted:
+               start_label: str = "", rule_label: str = "",
+               start_label_en: str = "") -> Counted:
     """Count ``days`` days in ``unit`` after ``start`` (the first day is not counted).
 
     ``days_off`` must cover the period (a few weeks beyond ``start`` is plenty for
@@ -135,7 +140,8 @@ def count_days(start: date, days: int, *, unit: str, days_off: Mapping[date, str
     except OverflowError:
         raise ValueError(f"the period from {start} runs past the end of the calendar") from None
     return Counted(start=start, days=days, unit=unit, due=due, skipped=tuple(skipped),
-                   start_label=start_label, rule_label=rule_label)
+                   start_label=start_label, rule_label=rule_label,
+                   start_label_en=start_label_en)
 
 
 def extend(counted: Counted, *, notice_due: date, sent_on: date,
@@ -150,13 +156,9 @@ def extend(counted: Counted, *, notice_due: date, sent_on: date,
     base = [(d, why) for d, why in counted.skipped if d <= base_due]
     delay = delay_between(notice_due, sent_on, unit=counted.unit, days_off=days_off)
     if delay == 0:
-        return Counted(start=counted.start, days=counted.days, unit=counted.unit,
-                       due=base_due, skipped=tuple(base), start_label=counted.start_label,
-                       rule_label=counted.rule_label)
+        return replace(counted, due=base_due, skipped=tuple(base), extension=None)
     more = count_days(base_due, delay, unit=counted.unit, days_off=days_off)
-    return Counted(start=counted.start, days=counted.days, unit=counted.unit, due=more.due,
-                   skipped=tuple(base) + more.skipped, start_label=counted.start_label,
-                   rule_label=counted.rule_label,
+    return replace(counted, due=more.due, skipped=tuple(base) + more.skipped,
                    extension=Extension(notice_due=notice_due, sent_on=sent_on, delay=delay,
                                        previous_due=base_due))
 
@@ -272,7 +274,7 @@ def _explain_ko(c: Counted) -> str:
 
 
 def _explain_en(c: Counted) -> str:
-    start = f"{c.start_label or 'the start'} {format_date(c.start, 'en')}"
+    start = f"{c.start_label_en or c.start_label or 'the start'} {format_date(c.start, 'en')}"
     if c.unit == WORKING:
         text = (f"{c.days} working days from the day after {start} (the first day is not "
                 "counted, Civil Act art. 157)")

@@ -106,7 +106,7 @@ def recount(window: Window, *, actor, actor_label: str = "", reason: str = "") -
     a late notice; audited when its last day moves."""
     old = Counted.from_json(window.counted)
     fresh = windows.count(old.start, old.days, old.unit, start_label=old.start_label,
-                          rule_label=old.rule_label)
+                          rule_label=old.rule_label, start_label_en=old.start_label_en)
     if old.extension is not None:
         fresh = windows.extended(fresh, old.extension.notice_due, old.extension.sent_on)
     before = windows.snapshot(window)

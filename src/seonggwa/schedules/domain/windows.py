@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -48,12 +48,15 @@ SECTION = "deadlines"
 #: The actor label of the scheduler in the audit trail.
 TICK_ACTOR = "기한 자동 처리"
 
-#: Names of the starts a rule may count from, besides another rule's window.
-START_LABELS = {"meeting": "평가 회의일"}
+#: Names of the starts a rule may count from, besides another rule's window (Korean,
+#: English).
+START_LABELS = {"meeting": ("평가 회의일", "the panel meeting")}
 #: Labels of the windows other parts open, for a window whose framework has no rule of
-#: that name (a fixed date set by an officer).
-KNOWN_LABELS = {"submission": "자료 제출", "notification": "평가결과 통보",
-                "objection": "이의 제기", "report": "성과평가 보고서"}
+#: that name (a fixed date set by an officer): Korean, English.
+KNOWN_LABELS = {"submission": ("자료 제출", "Submission"),
+                "notification": ("평가결과 통보", "Notification of the result"),
+                "objection": ("이의 제기", "Objection"),
+                "report": ("성과평가 보고서", "Evaluation report")}
 
 
 class ScheduleRefused(ValidationError):
@@ -74,11 +77,22 @@ def current_date() -> date:
 
 # --- days off ------------------------------------------------------------------------
 
-@functools.lru_cache(maxsize=64)
-def _public_holidays(year: int) -> tuple[tuple[date, str], ...]:
-    # Korean names; substitute holidays (대체 휴일) and election days included.
-    found = holidays.country_holidays("KR", years=year, language="ko")
+@functools.lru_cache(maxsize=128)
+def _public_holidays(year: int, language: str = "ko") -> tuple[tuple[date, str], ...]:
+    # Substitute holidays (대체 휴일) and election days included.
+    found = holidays.country_holidays("KR", years=year, language=language)
     return tuple(sorted(found.items()))
+
+
+def _english_name(day: date, name: str) -> str:
+    """The English name of a public holiday named ``name`` (Korean) on ``day``; other
+    names (the office's extra days off, weekdays) as they are."""
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        return name
+    korean = dict(_public_holidays(day.year))
+    if korean.get(day) != name:
+        return {"토요일": "Saturday", "일요일": "Sunday"}.get(name, name)
+    return dict(_public_holidays(day.year, "en_US")).get(day, name)
 
 
 def days_off(start: date, end: date) -> dict[date, str]:
@@ -105,14 +119,15 @@ def check_date(value: Any, what: str) -> date:
 
 
 def count(start: date, days: int, unit: str, *, start_label: str = "",
-          rule_label: str = "") -> Counted:
+          rule_label: str = "", start_label_en: str = "") -> Counted:
     """:func:`calendar.count_days` with this office's days off, widening the range read
     until it covers the whole period (a long run of extra days off pushes the end out)."""
     span = 2 * days + 31
     while True:
         end = start + timedelta(days=span)
         counted = calendar.count_days(start, days, unit=unit, days_off=days_off(start, end),
-                                      start_label=start_label, rule_label=rule_label)
+                                      start_label=start_label, rule_label=rule_label,
+                                      start_label_en=start_label_en)
         if counted.due < end:
             return counted
         span *= 2
@@ -136,6 +151,7 @@ class Rule:
     days: int
     unit: str
     start: str  # "meeting" or the code of the rule whose window it counts from
+    label_en: str = ""
 
 
 def rules_of(round_: Round) -> dict[str, Rule]:
@@ -148,22 +164,36 @@ def rules_of(round_: Round) -> dict[str, Rule]:
     section = framework_for(round_).process.get(SECTION) or {}
     unit = section.get("unit", calendar.WORKING)
     return {r["code"]: Rule(code=r["code"], label=r.get("label", r["code"]),
-                            days=int(r["days"]), unit=r.get("unit", unit), start=r["from"])
+                            days=int(r["days"]), unit=r.get("unit", unit), start=r["from"],
+                            label_en=r.get("label_en", ""))
             for r in section.get("rules", ())}
 
 
 def window_label(round_: Round, code: str) -> str:
+    """The Korean name of window ``code`` in the round ("" when nobody named it)."""
     rule = rules_of(round_).get(code)
     if rule is not None:
         return rule.label
-    return KNOWN_LABELS.get(code, "")
+    return KNOWN_LABELS.get(code, ("", ""))[0]
 
 
-def _start_label(rules: Mapping[str, Rule], rule: Rule) -> str:
+def display_label(window: Window, rules: Mapping[str, Rule], lang: str | None = None) -> str:
+    """The window's name in the page's language (``rules``: its round's, read once per
+    page)."""
+    if (lang or _lang()) != "en":
+        return window.label
+    rule = rules.get(window.code)
+    return ((rule.label_en if rule else "") or KNOWN_LABELS.get(window.code, ("", ""))[1]
+            or window.label)
+
+
+def _start_labels(rules: Mapping[str, Rule], rule: Rule) -> tuple[str, str]:
     if rule.start in START_LABELS:
         return START_LABELS[rule.start]
     source = rules.get(rule.start)
-    return f"{source.label}일" if source else ""
+    if source is None:
+        return "", ""
+    return f"{source.label}일", f"the {source.label_en.lower()}" if source.label_en else ""
 
 
 # --- reading -------------------------------------------------------------------------
@@ -196,7 +226,11 @@ def explain(window: Window, lang: str | None = None) -> str:
     lang = lang or _lang()
     data = window.counted or {}
     if "start" in data:
-        return Counted.from_json(data).explain(lang)
+        counted = Counted.from_json(data)
+        if lang == "en":
+            counted = replace(counted, skipped=tuple(
+                (day, _english_name(day, name)) for day, name in counted.skipped))
+        return counted.explain(lang)
     due = calendar.format_date(window.due_on, lang)
     text = (_("담당관이 정한 마감 %(due)s") % {"due": due})
     if window.reason:
@@ -296,9 +330,10 @@ def open_rule_window(round_: Round, subject: Subject | None, code: str, *, start
     rule = rules.get(code)
     if rule is None:
         raise ScheduleRefused(_("이 차수의 평가틀에는 '%(what)s' 기한 규칙이 없습니다.") % {
-            "what": KNOWN_LABELS.get(code, _("해당"))})
-    counted = count(start, rule.days, rule.unit, start_label=_start_label(rules, rule),
-                    rule_label=rule.label)
+            "what": KNOWN_LABELS.get(code, (_("해당"),))[0]})
+    start_ko, start_en = _start_labels(rules, rule)
+    counted = count(start, rule.days, rule.unit, start_label=start_ko, rule_label=rule.label,
+                    start_label_en=start_en)
     with transaction.atomic():
         window = _existing(round_, subject, code)
         created = window is None
