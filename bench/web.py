@@ -115,7 +115,9 @@ def base_env(extra: dict | None = None) -> dict:
     env = {k: v for k, v in os.environ.items()
            if k not in ("DATABASE_URL", "SEONGGWA_VAR_DIR", "DJANGO_SETTINGS_MODULE")}
     env.update({"SEONGGWA_SECRET_KEY": BENCH_KEY, "SEONGGWA_DEBUG": "0",
-                "SEONGGWA_SECURE_COOKIES": "0", "SEONGGWA_HTTPS": "0", "PYTHONPATH": str(ROOT),
+                "SEONGGWA_SECURE_COOKIES": "0", "SEONGGWA_HTTPS": "0",
+                # this checkout's code, whatever the environment has installed
+                "PYTHONPATH": os.pathsep.join((str(ROOT / "src"), str(ROOT))),
                 "SEONGGWA_ALLOWED_HOSTS": "testserver,127.0.0.1,localhost"})
     env.update(extra or {})
     return env
