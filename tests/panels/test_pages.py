@@ -211,9 +211,6 @@ def test_the_pool_page(civic, officer):
 
 # --- who may open what ------------------------------------------------------------------
 
-OFFICER_PAGES = ("panels", "panels_pool", "panels_round", "panels_subject")
-
-
 def _officer_urls(civic):
     return [reverse("office:panels"), reverse("office:panels_pool"),
             reverse("office:panels_round", args=[civic.round.pk]), subject_url(civic)]

@@ -191,7 +191,12 @@ class _PoolChoiceField(forms.TypedChoiceField):
 
 
 def _pool_member(pk: int):
-    return seat_domain.member_pool().get(pk=pk)
+    """The pool member chosen on the form (gone meanwhile: refused, as any refusal)."""
+    member = seat_domain.member_pool().filter(pk=pk).first()
+    if member is None:
+        raise ValidationError(_("이 위원은 그사이 후보 명단에서 빠졌습니다. 화면을 다시 불러와 "
+                                "주십시오."))
+    return member
 
 
 # --- officer: the rounds with a panel -----------------------------------------------
@@ -491,8 +496,10 @@ def panels_pool(request):
     elif request.method == "POST":
         form = EnrolForm(request.POST)
         if form.is_valid():
-            user = _enrollable_users().get(pk=form.cleaned_data["user"])
+            user = _enrollable_users().filter(pk=form.cleaned_data["user"]).first()
             try:
+                if user is None:
+                    raise ValidationError(_("이미 후보로 등록되었거나 평가위원이 아닌 사용자입니다."))
                 member_domain.enrol(user, position=form.cleaned_data["position"],
                                     actor=request.user)
             except ValidationError as exc:
