@@ -181,3 +181,58 @@ def test_hostile_day_off_input_is_refused(client_officer, data):
 def test_unknown_ids_are_not_found(client_officer, rnd):
     assert client_officer.get(reverse("office:schedules_round", args=[999999])).status_code == 404
     assert client_officer.get(edit_url(rnd, type("S", (), {"pk": 999999}))).status_code == 404
+
+
+@pytest.mark.parametrize("data,message", [
+    ({"sent_on": "99999-01-01"}, "날짜"),
+    ({"sent_on": "2018-08-31"}, "오늘 이후"),
+    ({"sent_on": "2018-08-17", "version": "abc"}, "불러온 시점을 알 수 없습니다"),
+])
+def test_hostile_notice_input_is_refused(client_officer, rnd, subject, data, message):
+    window = windows.open_rule_window(rnd, subject, "objection", start=date(2018, 8, 17),
+                                      actor=None, actor_label="test")
+    data.setdefault("version", str(concurrency.version_of(window)))
+    response = client_officer.post(reverse("office:schedules_notice", args=[window.pk]),
+                                   data, follow=True)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    window.refresh_from_db()
+    assert window.notice_sent_on is None
+
+
+@pytest.mark.parametrize("data", [
+    {"opens_on": "2018-08-10", "due_on": "2018-08-01"},
+    {"opens_on": "2018-08-01", "due_on": "99999-12-31"},
+    {"opens_on": "2018-08-01", "due_on": "2018-08-31", "reason": "가" * 1001},
+    {"opens_on": "1899-08-01", "due_on": "2018-08-31"},
+])
+def test_hostile_round_window_input_is_refused(client_officer, rnd, data):
+    response = client_officer.post(reverse("office:schedules_round", args=[rnd.pk]),
+                                   {"version": "0", **data})
+    assert response.status_code == 400
+    assert 'class="errors"' in response.content.decode()
+    assert not Window.objects.exists()
+
+
+def test_the_round_wide_submission_window_is_set_and_changed_with_a_reason(client_officer,
+                                                                          rnd):
+    url = reverse("office:schedules_round", args=[rnd.pk])
+    assert client_officer.post(url, {"opens_on": "2018-08-01", "due_on": "2018-08-24",
+                                     "version": "0"}).status_code == 302
+    version = str(concurrency.version_of(Window.objects.get()))
+    response = client_officer.post(url, {"opens_on": "2018-08-01", "due_on": "2018-08-31",
+                                         "version": version})
+    assert response.status_code == 400 and "사유가 필요합니다" in response.content.decode()
+    assert client_officer.post(url, {"opens_on": "2018-08-01", "due_on": "2018-08-31",
+                                     "reason": "자치구 요청", "version": version}
+                               ).status_code == 302
+    assert Window.objects.get().due_on == date(2018, 8, 31)
+    event = AuditEvent.objects.filter(action="window.set").get()
+    assert (event.before["due_on"], event.after["due_on"], event.reason) == (
+        "2018-08-24", "2018-08-31", "자치구 요청")
+
+
+def test_year_parameter_of_the_days_off_page_is_forgiving(client_officer):
+    for year in ("abc", "99999999999999999999", "1800", "2018"):
+        response = client_officer.get(reverse("office:schedules_days_off"), {"year": year})
+        assert response.status_code == 200

@@ -200,10 +200,10 @@ def _start_labels(rules: Mapping[str, Rule], rule: Rule) -> tuple[str, str]:
 
 def get_window(round_: Round, subject: Subject | None, code: str) -> Window | None:
     """The subject's window ``code`` in the round, else the round-wide one."""
-    found = {w.subject_id: w for w in Window.objects.filter(
-        round=round_, code=code, subject_id__in=[subject.pk] if subject else [])}
-    if subject is not None and subject.pk in found:
-        return found[subject.pk]
+    if subject is not None:
+        own = Window.objects.filter(round=round_, subject=subject, code=code).first()
+        if own is not None:
+            return own
     return Window.objects.filter(round=round_, code=code, subject__isnull=True).first()
 
 
@@ -232,7 +232,7 @@ def explain(window: Window, lang: str | None = None) -> str:
                 (day, _english_name(day, name)) for day, name in counted.skipped))
         return counted.explain(lang)
     due = calendar.format_date(window.due_on, lang)
-    text = (_("담당관이 정한 마감 %(due)s") % {"due": due})
+    text = _("지정된 마감 %(due)s") % {"due": due}
     if window.reason:
         text += f" ({window.reason})"
     ext = data.get("extension")
@@ -271,10 +271,13 @@ def require_open(round_: Round, subject: Subject | None, code: str, *,
 # --- writing -------------------------------------------------------------------------
 
 def snapshot(window: Window) -> dict[str, Any]:
-    """The window as the audit trail records it (with its explanation in Korean)."""
+    """The window as the audit trail records it (with its explanation in Korean, the
+    language of the record, whichever language the officer reads)."""
+    with translation.override("ko"):
+        explanation = explain(window, "ko")
     return {"label": window.label, "opens_on": window.opens_on, "due_on": window.due_on,
             "unit": window.unit, "notice_sent_on": window.notice_sent_on,
-            "reason": window.reason, "explanation": explain(window, "ko")}
+            "reason": window.reason, "explanation": explanation}
 
 
 def settle(window: Window, *, today: date | None = None, actor=None, actor_label: str = "",
