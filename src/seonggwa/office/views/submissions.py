@@ -167,8 +167,8 @@ def _versions(submission: Submission) -> dict[str, list[Document]]:
     if submission.pk is None:
         return {}
     earlier: dict[str, list[Document]] = {}
-    for doc in submission.documents.filter(superseded_at__isnull=False).order_by(
-            "code", "-version"):
+    for doc in submission.documents.filter(superseded_at__isnull=False).select_related(
+            "uploaded_by").order_by("code", "-version"):
         earlier.setdefault(doc.code, []).append(doc)
     return earlier
 

@@ -83,7 +83,8 @@ def project_year(round_: Round, subject: Subject) -> int | None:
 def submission_for(round_: Round, subject: Subject) -> Submission:
     """The subject's submission for the round, or an unsaved draft when nothing was
     submitted yet (pages and permission checks read it; only the write path saves it)."""
-    found = Submission.objects.filter(round=round_, subject=subject).first()
+    found = (Submission.objects.filter(round=round_, subject=subject)
+             .select_related("submitted_by").first())
     return found or Submission(round=round_, subject=subject, state=State.DRAFT)
 
 
@@ -200,7 +201,8 @@ def checklists(round_: Round, subjects) -> list[Checklist]:
         round=round_, subject_id__in=ids).select_related("submitted_by")}
     current: dict[int, dict[str, Document]] = defaultdict(dict)
     for doc in Document.objects.filter(submission__in=list(submissions.values()),
-                                       superseded_at__isnull=True):
+                                       superseded_at__isnull=True).select_related(
+                                           "uploaded_by"):
         current[doc.submission_id][doc.code] = doc
     years = dict(Schedule.objects.filter(round=round_, subject_id__in=ids)
                  .values_list("subject_id", "project_year"))
