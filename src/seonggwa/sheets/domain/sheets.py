@@ -40,6 +40,7 @@ from seonggwa.evaluations.domain.inputs import RatingEntry, check_rating, record
 from seonggwa.evaluations.domain.scoring import framework_for
 from seonggwa.evaluations.models import Assignment, NotApplicable, Result, Round, Status, Subject
 from seonggwa.schedules.domain import windows
+from seonggwa.schedules.models import Window
 from seonggwa.sheets.domain import integrity
 from seonggwa.sheets.domain.rules import integrity_of
 from seonggwa.sheets.models import Sheet, SheetEntry, SheetState, SheetVersion
@@ -96,7 +97,7 @@ def scoring_closed(round_: Round, subject: Subject) -> str | None:
     if round_.published_only or round_.framework_version_id is None:
         return _("%(round)s 평가는 평가표로 채점하지 않습니다(평가틀이 없거나 요약만 공개된 "
                  "평가).") % {"round": round_}
-    result = Result.objects.filter(round=round_, subject=subject).only("status").first()
+    result = Result.objects.filter(round=round_, subject=subject).only("status").order_by().first()
     if result is not None and result.is_locked:
         return _("'%(subject)s'의 결과가 %(status)s되어 채점이 끝났습니다. 결과를 바꾸려면 "
                  "평가담당관이 사유와 함께 정정합니다.") % {
@@ -107,7 +108,9 @@ def scoring_closed(round_: Round, subject: Subject) -> str | None:
 def _outside_scoring_window(round_: Round, subject: Subject) -> str | None:
     """When the officer set a scoring period (a schedules window ``scoring`` for the
     subject or the whole round), why today is outside it; no window, no deadline."""
-    if windows.get_window(round_, subject, SCORING_WINDOW) is None:
+    has_window = Window.objects.filter(round=round_, code=SCORING_WINDOW).filter(
+        Q(subject=subject) | Q(subject__isnull=True)).order_by().exists()  # one query
+    if not has_window:
         return None
     try:
         windows.require_open(round_, subject, SCORING_WINDOW)
@@ -266,7 +269,7 @@ def _locked(sheet: Sheet) -> Sheet:
     """The sheet read again under a row lock (its state as stored, not as the caller
     last saw it), held to the end of the transaction."""
     return Sheet.objects.select_for_update(of=("self",)).select_related(
-        "round__year", "round__framework_version", "subject").get(pk=sheet.pk)
+        "round__year", "round__framework_version", "subject", "evaluator").get(pk=sheet.pk)
 
 
 def _require_author(sheet: Sheet, actor) -> None:
