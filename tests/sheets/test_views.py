@@ -117,9 +117,9 @@ def test_submitting_an_outlier_asks_for_the_reason_on_the_page(civic):
     assert refused.status_code == 400
     html = refused.content.decode()
     assert "척도의 최저점입니다" in html and "아무것도 바뀌지 않았습니다" in html
-    # the draft was saved, the submission was not
-    sheet = Sheet.objects.get(evaluator=civic.members[6])
-    assert sheet.state == SheetState.DRAFT
+    assert 'value="1" selected' in html  # the input is shown again...
+    sheet = Sheet.objects.get(evaluator=civic.members[6])  # ...and nothing was stored
+    assert sheet.state == SheetState.DRAFT and not sheet.entries.filter(value__isnull=False)
     accepted = c.post(edit_url(civic), form(version_on_page(refused), action="submit", g1="1",
                                             g2="5", **{"G1-justification": "활동 없음"}))
     assert accepted.status_code == 302
