@@ -287,3 +287,24 @@ def test_loading_the_demo_twice_changes_nothing(demo):
     again = civic.load_civic_demo()
     assert not any(again.created.values())
     assert AuditEvent.objects.count() == events
+
+
+def test_the_demo_district_moves_to_a_later_today_until_someone_acts(demo):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from seonggwa.schedules.domain.windows import get_window
+    from seonggwa.sheets.models import Sheet
+
+    rnd, subject = demo.round_of(civic.DEMO_DISTRICT), demo.subjects[civic.DEMO_DISTRICT]
+    later = timezone.localdate() + dt.timedelta(days=40)  # the first window has closed
+    civic.keep_demo_current(demo, today=later)
+    window = get_window(rnd, subject, "submission")
+    assert (window.opens_on, window.due_on) == (later, later + dt.timedelta(
+        days=civic.DEMO_SUBMISSION_DAYS))
+    assert "시연용" in window.reason
+    Sheet.objects.create(round=rnd, subject=subject, evaluator=get_user_model().objects.get(
+        username="city-lead"), evaluator_label="서울시 담당 팀장")  # someone has acted
+    civic.keep_demo_current(demo, today=later + dt.timedelta(days=40))
+    assert get_window(rnd, subject, "submission").opens_on == later
