@@ -84,3 +84,39 @@ def test_closing_at_the_end_of_the_last_day_in_seoul(two_windows):
     assert Window.objects.get(pk=w1.pk).state == WindowState.OPEN
     report = windows.tick(datetime(2018, 8, 25, 0, 0, tzinfo=seoul))
     assert [w.pk for w in report.closed] == [w1.pk]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_at_once_close_each_window_once():
+    """Cron and the task worker may sweep at the same moment: on PostgreSQL each takes the
+    rows the other has not locked, so no window is closed (or signalled) twice."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks that skip locked rows: PostgreSQL")
+    rnd = civic_round()
+    for i in range(40):
+        windows.set_window(rnd, platform(f"구{i:02d}"), "submission",
+                           opens_on=date(2018, 8, 1), due_on=date(2018, 8, 24), actor=None,
+                           actor_label="test")
+    now = datetime(2018, 8, 25, 0, 5, tzinfo=ZoneInfo("Asia/Seoul"))
+    closed, errors = [], []
+
+    def sweep():
+        try:
+            closed.extend(w.pk for w in windows.tick(now).closed)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=sweep) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert sorted(closed) == sorted(Window.objects.values_list("pk", flat=True))
+    assert AuditEvent.objects.filter(action="window.close").count() == 40
