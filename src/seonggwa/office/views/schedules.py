@@ -59,9 +59,8 @@ ACTION_LABELS = {
     "day_off.remove": gettext_lazy("추가 휴일 삭제"),
 }
 
-#: Labels of snapshot keys that are not model fields.
-FIELD_LABELS = {"explanation": gettext_lazy("계산 근거"), "state": gettext_lazy("상태"),
-                "meeting_at": gettext_lazy("평가 회의 일시")}
+#: Labels of snapshot keys that read better than the model field's name.
+FIELD_LABELS = {"meeting_at": gettext_lazy("평가 회의 일시")}
 
 
 def _require(perm: str):

@@ -277,7 +277,7 @@ def snapshot(window: Window) -> dict[str, Any]:
         explanation = explain(window, "ko")
     return {"label": window.label, "opens_on": window.opens_on, "due_on": window.due_on,
             "unit": window.unit, "notice_sent_on": window.notice_sent_on,
-            "reason": window.reason, "explanation": explanation}
+            "reason": window.reason, "counted": explanation}
 
 
 def settle(window: Window, *, today: date | None = None, actor=None, actor_label: str = "",
