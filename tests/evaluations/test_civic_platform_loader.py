@@ -235,6 +235,15 @@ def test_every_round_has_the_city_members_as_its_default_composition(demo):
                                                   ("city", "city-lead")]
 
 
+def test_the_committee_reads_every_civic_round(demo):
+    from seonggwa.access.policy import visible_rounds
+    from seonggwa.evaluations.models import Round
+
+    committee = get_user_model().objects.get(username="committee")
+    seen = visible_rounds(committee, Round.objects.filter(scheme=Scheme.CIVIC_PLATFORM))
+    assert set(seen) == set(demo.rounds.values())
+
+
 def test_every_district_but_one_has_synthetic_sheets_and_a_final_result(demo):
     from seonggwa.appeals.models import Appeal, Notice, Outcome
     from seonggwa.evaluations.models import Result, Status

@@ -49,9 +49,10 @@ from seonggwa.appeals.models import Appeal, Outcome
 from seonggwa.core.audit import record
 from seonggwa.data.seoul import civic_platform as civic_data
 from seonggwa.evaluations.domain import frameworks, workflow
+from seonggwa.evaluations.domain.assignments import assign
 from seonggwa.evaluations.domain.scoring import framework_for
 from seonggwa.evaluations.domain.subjects import subjects_for
-from seonggwa.evaluations.models import Result, Round, Scheme, Subject, SubjectKind
+from seonggwa.evaluations.models import Assignment, Result, Round, Scheme, Subject, SubjectKind
 from seonggwa.panels.domain.conflicts import check_conflicts, lift_conflict
 from seonggwa.panels.domain.members import enrol
 from seonggwa.panels.domain.seats import add_to_template, panel_of, seat
@@ -301,6 +302,7 @@ def load_civic_demo(source=None, *, today: dt.date | None = None) -> CivicLoadRe
 
     - the demo accounts (:func:`civic_demo_accounts`), evaluators enrolled in the pool;
     - each round's default composition (the city's two members, :func:`demo_templates`);
+    - the committee account assigned to every civic round (it reads their results);
     - the panel of every district but :data:`DEMO_DISTRICT`, seated through the conflict
       check (:func:`seat_demo_panel`), their synthetic sheets (marked synthetic), the
       desk-review scores and draft results (:func:`score_synthetic`);
@@ -322,6 +324,7 @@ def load_civic_demo(source=None, *, today: dt.date | None = None) -> CivicLoadRe
             if account.role == Role.EVALUATOR:
                 _enrol(user, account.position)
     report.created["default seats"] += demo_templates(example, users)
+    report.created["committee rounds"] += _committee_rounds(example, users.get("committee"))
     for d in example.plan.districts:
         if d.district != DEMO_DISTRICT:
             report.created["seats"] += len(seat_demo_panel(example, d.district, users))
@@ -365,6 +368,19 @@ def demo_panel(example: CivicExample, district: str) -> list[tuple[str, str]]:
 
 
 CITY_MEMBERS = ("city-lead", "city-governance")
+
+
+def _committee_rounds(example: CivicExample, committee) -> int:
+    """The committee account reviews every civic round (a whole-round assignment: it
+    reads their results, as the council receives performance reports)."""
+    if committee is None:
+        return 0
+    have = set(Assignment.objects.filter(user=committee, subject__isnull=True)
+               .values_list("round_id", flat=True))
+    missing = [r for r in example.rounds.values() if r.pk not in have]
+    for rnd in missing:
+        assign(committee, rnd, None, actor=None, actor_label=DEMO_LABEL)
+    return len(missing)
 
 
 def demo_templates(example: CivicExample, users: dict) -> int:
