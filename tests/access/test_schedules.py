@@ -163,3 +163,29 @@ def test_the_round_page_shows_each_user_only_what_they_may_see(world):
         assert _client(users[name]).get(url).status_code == 403, name
     index = _client(users[STRANGER]).get(reverse("office:schedules_index")).content.decode()
     assert str(world["round"]) not in index
+
+
+def test_a_services_department_and_contractor_see_its_schedule(db):
+    from evaluations.factories import contract, org, service
+
+    from seonggwa.evaluations.domain import workflow
+    from seonggwa.evaluations.domain.subjects import subject_for_service
+    from seonggwa.registry.models import OrganisationKind
+
+    rnd = workflow.open_round(2018, 1, actor_label="test")
+    svc = service("svc-own", dept="우리과")
+    contract(svc, dt.date(2016, 1, 1), dt.date(2018, 12, 31), "우리기관")
+    other = subject_for_service(service("svc-other", dept="남의과"))
+    mine = subject_for_service(svc)
+    boss = user("officer", Role.OFFICER)
+    for s in (mine, other):
+        set_schedule(rnd, s, ScheduleInput(submission_due=dt.date(2018, 8, 24)), actor=boss)
+    dept = user("dept", Role.DEPARTMENT, org("우리과"))
+    firm = user("firm", Role.CONTRACTOR, org("우리기관", OrganisationKind.CONTRACTOR))
+    stranger = user("stranger", Role.DEPARTMENT, org("남의과"))
+    for u, expected in ((dept, {mine}), (firm, {mine}), (stranger, {other})):
+        assert {s.subject for s in access.visible_schedules(u)} == expected, u.username
+        assert {w.subject for w in access.visible_windows(u)} == expected, u.username
+        for schedule in Schedule.objects.all():
+            assert u.has_perm("schedules.view_schedule", schedule) == (
+                schedule.subject in expected)
