@@ -1,7 +1,8 @@
-import time
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from seonggwa.data.seoul import reader as seoul_data
 from seonggwa.evaluations.domain.synthetic import generate_registry
@@ -41,10 +42,12 @@ def test_a_named_policy_and_the_boundary_score(seoul):
     assert rows["서울창업디딤터 운영"]["new_decision"] == "exclude"  # 71.01
 
 
-def test_what_if_is_fast_on_a_large_registry(db):
+def test_what_if_reads_a_large_registry_in_a_fixed_number_of_queries(db):
+    # Its speed is measured in bench/ (the brief: benchmarks, not timed tests); what a
+    # test can hold is that the cost does not grow per result: no query per row.
     generate_registry(3000, (2018, 2023), seed=1)
     n = Result.objects.count()
-    started = time.perf_counter()
-    s = what_if(75).summary()
+    with CaptureQueriesContext(connection) as queries:
+        s = what_if(75).summary()
     assert s["total"] == n > 4000
-    assert time.perf_counter() - started < 1.0
+    assert len(queries) < 20
