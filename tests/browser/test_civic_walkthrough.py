@@ -32,13 +32,14 @@ DESK_REVIEW = "78"
 
 
 @pytest.fixture
-def civic(transactional_db, live_server, settings):
+def civic(transactional_db, live_server, settings, tmp_path):
     """The civic-platform example with its demo (loaded with debug on, as `make run`
     does); the accounts then stand for real ones, since demo accounts are refused with
     debug off, as here."""
     from seonggwa.accounts.models import Profile
     from seonggwa.evaluations.domain import civic_platform
 
+    settings.MEDIA_ROOT = tmp_path / "media"  # documents submitted here and in the demo
     civic_platform.load_civic_platform_2018()
     settings.DEBUG = True
     civic_platform.load_civic_demo()

@@ -13,9 +13,8 @@ it is published fact:
   project start, year 2 from an *estimated* start — the plan gives only "약 2개월" before
   the project year, the audit record of the schedule says so), the submission date, the
   meeting's date, time and place, and 서대문구's early evaluation with its reason;
-- the windows counted from them: submission (the plan states only the last day; the
-  window opens on the first day of that month), notification and report (counted from
-  the meeting by the framework's rules: 3 and 15 working days).
+- the windows that follow from them (the schedules part): submission up to the printed
+  date, notification and report counted from the meeting by the framework's rules.
 
 :func:`load_civic_demo` adds what only a local demonstration may have, and refuses to run
 with debug off: demo accounts for every role (:func:`civic_demo_accounts`).
@@ -29,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -59,11 +58,13 @@ from seonggwa.panels.domain.seats import add_to_template, panel_of, seat
 from seonggwa.panels.models import MemberProfile, Seat, TemplateEntry
 from seonggwa.registry.models import Organisation, OrganisationKind
 from seonggwa.schedules.domain import windows
+from seonggwa.schedules.domain.schedules import ScheduleInput, set_schedule
 from seonggwa.schedules.domain.windows import get_window, open_rule_window, set_window
 from seonggwa.schedules.models import Schedule
 from seonggwa.sheets.domain import scoring, sheets
 from seonggwa.sheets.domain.sheets import EntryInput, sheet_indicators
 from seonggwa.sheets.models import Sheet, SheetState
+from seonggwa.submissions.domain import submitting
 from seonggwa.submissions.models import Submission
 
 PRESET = "seoul-civic-platform-2018"
@@ -199,6 +200,9 @@ def meeting_at(d: civic_data.PlatformDistrict) -> dt.datetime:
 
 
 def _schedules(plan, subjects: dict[str, Subject], rounds: dict[int, Round], report) -> None:
+    """Each district's schedule through the schedules' one write path; its windows follow
+    (submission up to the printed date, notification and report counted from the
+    meeting)."""
     existing = set(Schedule.objects.filter(round__in=rounds.values())
                    .values_list("round_id", "subject_id"))
     for d in plan.districts:
@@ -206,19 +210,11 @@ def _schedules(plan, subjects: dict[str, Subject], rounds: dict[int, Round], rep
         if (rnd.pk, subject.pk) in existing:
             continue
         period = plan.evaluation_period(d.district)
-        schedule = Schedule(round=rnd, subject=subject, project_year=d.project_year,
-                            period_start=period.start, period_end=period.end,
-                            submission_due=plan.round(d.round).submission_due,
-                            meeting_at=meeting_at(d), place=d.place, early=d.withdrawn,
-                            early_reason=d.early_reason or "")
-        schedule.full_clean(exclude=["round", "subject"])
-        schedule.save()
-        record("schedule.create", schedule, actor_label=ACTOR_LABEL, reason=_period_note(period),
-               after={"project_year": d.project_year, "period_start": period.start,
-                      "period_end": period.end, "submission_due": schedule.submission_due,
-                      "meeting_at": schedule.meeting_at, "place": d.place,
-                      "early": d.withdrawn, "early_reason": schedule.early_reason})
-        _windows(rnd, subject, schedule)
+        set_schedule(rnd, subject, ScheduleInput(
+            project_year=d.project_year, period_start=period.start, period_end=period.end,
+            submission_due=plan.round(d.round).submission_due, meeting_at=meeting_at(d),
+            place=d.place, early=d.withdrawn, early_reason=d.early_reason or ""),
+            actor=None, actor_label=ACTOR_LABEL, reason=_period_note(period))
         report.created["schedules"] += 1
 
 
@@ -229,16 +225,6 @@ def _period_note(period: civic_data.EvaluationPeriod) -> str:
             f"시작(전년도 성과평가일)은 원문에 없어, 원문의 '미반영 기간 약 "
             f"{period.uncovered_months}개월'에 따라 2년차 사업개시일의 "
             f"{period.uncovered_months}개월 전으로 추정했습니다.")
-
-
-def _windows(rnd: Round, subject: Subject, schedule: Schedule) -> None:
-    due = schedule.submission_due
-    set_window(rnd, subject, "submission", opens_on=due.replace(day=1), due_on=due,
-               actor=None, actor_label=ACTOR_LABEL)
-    meeting = timezone.localtime(schedule.meeting_at).date()
-    for code in ("notification", "report"):
-        open_rule_window(rnd, subject, code, start=meeting, actor=None,
-                         actor_label=ACTOR_LABEL)
 
 
 # ----------------------------------------------------------------------------- the demo
@@ -303,9 +289,10 @@ def load_civic_demo(source=None, *, today: dt.date | None = None) -> CivicLoadRe
     - the demo accounts (:func:`civic_demo_accounts`), evaluators enrolled in the pool;
     - each round's default composition (the city's two members, :func:`demo_templates`);
     - the committee account assigned to every civic round (it reads their results);
-    - the panel of every district but :data:`DEMO_DISTRICT`, seated through the conflict
-      check (:func:`seat_demo_panel`), their synthetic sheets (marked synthetic), the
-      desk-review scores and draft results (:func:`score_synthetic`);
+    - for every district but :data:`DEMO_DISTRICT`: synthetic documents submitted in time
+      by the platform's account, the panel seated through the conflict check
+      (:func:`seat_demo_panel`), synthetic sheets (marked synthetic), the desk-review
+      score, the result notified and made final as in 2018 (:func:`score_synthetic`);
     - :data:`DEMO_DISTRICT` left at the start: nothing submitted, no panel, its windows
       moved to ``today`` with the reason in the trail (:func:`keep_demo_current`).
     """
@@ -447,6 +434,7 @@ def score_synthetic(example: CivicExample, district: str, users: dict) -> int:
     rnd, subject = example.round_of(district), example.subjects[district]
     if Result.objects.filter(round=rnd, subject=subject).exists():
         return 0
+    _submit_synthetic(example, district, users)
     framework = framework_for(rnd)
     q, base = SYNTHETIC[[d.district for d in example.plan.districts].index(district)]
     submitted = 0
@@ -463,6 +451,28 @@ def score_synthetic(example: CivicExample, district: str, users: dict) -> int:
     scoring.compute(rnd, [subject], actor=officer)
     _release_in_2018(example, district, users)
     return submitted
+
+
+SYNTHETIC_PDF = ("%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n% [합성 시연 자료] {district} "
+                 "{label}: 2018년에 실제로 제출된 서류가 아닙니다.\n%%EOF\n")
+
+
+def _submit_synthetic(example: CivicExample, district: str, users: dict) -> None:
+    """The platform's documents (synthetic one-page PDFs, named so) uploaded and submitted
+    by its own account on its 2018 deadline, through the submissions part."""
+    rnd, subject = example.round_of(district), example.subjects[district]
+    if Submission.objects.filter(round=rnd, subject=subject).exists():
+        return
+    platform = users.get(f"platform-{ROMAN[district]}")
+    rules = submitting.rules_for(rnd)
+    if platform is None or rules is None:
+        return
+    day = example.plan.round(example.plan.district(district).round).submission_due
+    for rule in rules.documents_for(example.plan.district(district).project_year):
+        data = SYNTHETIC_PDF.format(district=district, label=rule.label).encode("utf-8")
+        submitting.upload(rnd, subject, rule.code, name=f"[합성 시연 자료] {rule.label}.pdf",
+                          data=data, actor=platform, today=day)
+    submitting.submit(rnd, subject, actor=platform, today=day)
 
 
 OBJECTING_DISTRICT = "은평구"  # the 미흡 profile objects once; the panel upholds
@@ -516,17 +526,23 @@ def keep_demo_current(example: CivicExample, *, today: dt.date | None = None) ->
     original = timezone.localtime(schedule.meeting_at)
     reason = DEMO_SHIFT_REASON.format(original=f"제출 {schedule.submission_due}, 회의 "
                                                f"{original:%Y-%m-%d %H:%M}")
-    before = {"submission_due": schedule.submission_due, "meeting_at": schedule.meeting_at}
-    schedule.submission_due = today + dt.timedelta(days=DEMO_SUBMISSION_DAYS)
-    schedule.meeting_at = timezone.make_aware(dt.datetime.combine(today, original.time()),
-                                              ZoneInfo(settings.TIME_ZONE))
-    schedule.save(update_fields=["submission_due", "meeting_at", "updated_at"])
-    record("schedule.change", schedule, actor_label=DEMO_LABEL, reason=reason, before=before,
-           after={"submission_due": schedule.submission_due, "meeting_at": schedule.meeting_at})
-    set_window(rnd, subject, "submission", opens_on=today, due_on=schedule.submission_due,
-               actor=None, actor_label=DEMO_LABEL, reason=reason)
+    due = today + dt.timedelta(days=DEMO_SUBMISSION_DAYS)
+    meeting = timezone.make_aware(dt.datetime.combine(today, original.time()),
+                                  ZoneInfo(settings.TIME_ZONE))
+    schedule = set_schedule(rnd, subject, replace(
+        _schedule_input(schedule), submission_due=due, meeting_at=meeting),
+        actor=None, actor_label=DEMO_LABEL, reason=reason)
+    # Windows already closed are history to the schedule; the demo opens them again.
+    set_window(rnd, subject, "submission", opens_on=today, due_on=due, actor=None,
+               actor_label=DEMO_LABEL, reason=reason)
     for code in ("notification", "report"):
         open_rule_window(rnd, subject, code, start=today, actor=None, actor_label=DEMO_LABEL)
+
+
+def _schedule_input(schedule: Schedule) -> ScheduleInput:
+    return ScheduleInput(schedule.project_year, schedule.period_start, schedule.period_end,
+                         schedule.submission_due, schedule.meeting_at, schedule.place,
+                         schedule.early, schedule.early_reason)
 
 
 def _submitted(rnd: Round, subject: Subject) -> bool:
