@@ -17,7 +17,11 @@ it is published fact:
   date, notification and report counted from the meeting by the framework's rules.
 
 :func:`load_civic_demo` adds what only a local demonstration may have, and refuses to run
-with debug off: demo accounts for every role (:func:`civic_demo_accounts`).
+with debug off: demo accounts for every role (:func:`civic_demo_accounts`), panels seated
+through the conflict check, synthetic documents, sheets and results (marked synthetic)
+released and made final on their 2018 dates, and one district (:data:`DEMO_DISTRICT`) left
+at its start for a newcomer to walk through. Everything goes through the parts' own
+domain functions (schedules, submissions, panels, sheets, appeals), which audit it.
 
 Idempotent and atomic: a second run creates nothing; rows that exist (an officer's later
 edits) are never overwritten.
