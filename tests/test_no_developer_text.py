@@ -29,15 +29,20 @@ import re
 from html.parser import HTMLParser
 
 from django.contrib.auth.models import User
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import translation
 
 from seonggwa.accounts.models import Profile, Role
+from seonggwa.appeals.models import Appeal
 from seonggwa.engine.presets import list_presets, load_preset
+from seonggwa.evaluations.domain.civic_platform import load_civic_demo, load_civic_platform_2018
 from seonggwa.evaluations.domain.seoul import load_seoul
-from seonggwa.evaluations.models import Narrative, Result, Round
+from seonggwa.evaluations.models import Narrative, Result, Round, Scheme
+from seonggwa.panels.models import Challenge
 from seonggwa.registry.models import ContractPeriod, Service
+from seonggwa.schedules.models import Schedule
+from seonggwa.sheets.models import Sheet
 
 SNAKE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 FILE = re.compile(r"[\w.-]+\.(?:csv|ya?ml|txt|py)\b|\bdata/seoul\b")
@@ -52,6 +57,13 @@ NOT_PAGES = {
     "set_language", "logout", "follow_up", "contract_end", "round_transition",
     "result_transition", "xlsx_template", "xlsx_export", "registry_template",
     "registry_export", "open_data_file", "open_data_dataset",
+    # the evaluation process: POST-only actions and file downloads
+    "schedules_add", "schedules_notice", "schedules_day_off_remove",
+    "submissions_upload", "submissions_actuals", "submissions_actuals_template",
+    "submissions_submit", "submissions_reopen", "submissions_download",
+    "submissions_history_export",
+    "sheets_reopen", "sheets_compute",
+    "appeals_file",
 }
 FORMAT_PAGES = {"portal:open_data", "office:transfer", "office:registry_transfer"}
 
@@ -168,6 +180,27 @@ class EveryPageTests(TestCase):
         ContractPeriod.objects.get_or_create(
             service=a_result.service, start="2021-01-01", end="2023-12-31")
         cls.contract = ContractPeriod.objects.filter(service=a_result.service).first()
+        cls.load_civic_example()
+
+    @classmethod
+    def load_civic_example(cls):
+        """The 2018 civic-platform example with its demo people, panels, sheets and
+        results, so every page of the evaluation process has something to show."""
+        load_civic_platform_2018()
+        with override_settings(DEBUG=True):
+            load_civic_demo()
+        civic = Round.objects.filter(scheme=Scheme.CIVIC_PLATFORM).order_by("pk")
+        cls.civic_rounds = list(civic.values_list("pk", flat=True))
+        cls.civic_pairs = list(Schedule.objects.filter(round__in=cls.civic_rounds)
+                               .order_by("round_id", "subject_id")
+                               .values_list("round_id", "subject_id"))[::4]
+        cls.sheets = list(Sheet.objects.order_by("pk").values_list("pk", flat=True)[:3])
+        cls.appeals = list(Appeal.objects.order_by("pk").values_list("pk", flat=True)[:3])
+        cls.challenges = list(Challenge.objects.order_by("pk").values_list("pk", flat=True)[:3])
+        # The civic example's own people: a platform's staff and two panel members.
+        for prefix in ("platform-", "expert-", "head-"):
+            user = User.objects.filter(username__startswith=prefix).order_by("username").first()
+            cls.users[prefix] = user
 
     def pages(self) -> dict[str, list[str]]:
         """URL name → the URLs to render (every service, year and round where the
@@ -206,7 +239,35 @@ class EveryPageTests(TestCase):
             "office:due": [reverse("office:due", args=[y]) for y in self.years],
             "office:transfer": [reverse("office:transfer")],
             "office:registry_transfer": [reverse("office:registry_transfer")],
+            **self.process_pages(),
         }
+
+    def process_pages(self) -> dict[str, list[str]]:
+        """The pages of the evaluation as people run it, on the civic example."""
+        rounds, pairs = self.civic_rounds, self.civic_pairs
+        by_pair = {name: [reverse(f"office:{name}", args=pair) for pair in pairs]
+                   for name in ("schedules_edit", "schedules_early", "submissions_subject",
+                                "panels_subject", "sheets_edit", "sheets_aggregation")}
+        by_round = {name: [reverse(f"office:{name}", args=[pk]) for pk in rounds]
+                    for name in ("schedules_round", "submissions_round",
+                                 "submissions_history", "panels_round", "sheets_round",
+                                 "sheets_desk", "appeals_release")}
+        plain = {name: [reverse(f"office:{name}")]
+                 for name in ("schedules_index", "schedules_days_off", "submissions_index",
+                              "panels", "panels_pool", "panels_mine", "panels_challenges",
+                              "sheets_mine", "appeals_notices", "appeals_index")}
+        return {f"office:{name}": urls for name, urls in
+                {**by_pair, **by_round, **plain,
+                 "sheets_detail": [reverse("office:sheets_detail", args=[pk])
+                                   for pk in self.sheets],
+                 "sheets_version": [reverse("office:sheets_version", args=[pk, 1])
+                                    for pk in self.sheets],
+                 "sheets_compare": [reverse("office:sheets_compare", args=[pk])
+                                    for pk in self.sheets],
+                 "appeals_case": [reverse("office:appeals_case", args=[pk])
+                                  for pk in self.appeals],
+                 "panels_challenge": [reverse("office:panels_challenge", args=[pk])
+                                      for pk in self.challenges]}.items()}
 
     def test_every_url_is_scanned(self):
         listed = set(self.pages())
