@@ -430,10 +430,24 @@ def sheets_desk(request, round_id: int):
         "label": officer.DESK_LABEL}, status=status)
 
 
+#: Subjects left out of a round-wide computation named one by one before the rest are
+#: counted.
+LEFT_OUT_SHOWN = 10
+
+
+def _left_out_message(left_out: list[officer.LeftOut]) -> str:
+    shown = [h.why for h in left_out[:LEFT_OUT_SHOWN]]
+    if len(left_out) > LEFT_OUT_SHOWN:
+        shown.append(_("외 %(n)s곳.") % {"n": len(left_out) - LEFT_OUT_SHOWN})
+    return " ".join([_("계산하지 않은 평가 대상 %(n)s곳:") % {"n": len(left_out)}, *shown])
+
+
 @require_POST
 @login_required
 def sheets_compute(request, round_id: int):
-    """Compute draft results of one subject (``subject``) or the whole round."""
+    """Compute draft results of one subject (``subject``) or the whole round; a
+    round-wide computation leaves out the results released, objected or final and says
+    which and why."""
     round_ = _scoring_round(request, round_id)
     raw = request.POST.get("subject", "")
     subject = None
@@ -443,15 +457,22 @@ def sheets_compute(request, round_id: int):
         subject = get_object_or_404(officer.round_subjects(round_), pk=int(raw))
     try:
         with concurrency.guarded(concurrency.posted(request.POST), round_):
-            results = officer.compute(round_, [subject] if subject else None,
-                                      actor=request.user)
+            if subject is None:
+                computed = officer.compute_round(round_, actor=request.user)
+            else:
+                computed = officer.Computed(
+                    officer.compute(round_, [subject], actor=request.user), [])
     except concurrency.StaleEdit as exc:
         messages.error(request, exc.message)
     except WorkflowError as exc:
         messages.error(request, " ".join(_messages(exc)))
     else:
-        messages.success(request, _("결과 %(n)s건을 계산했습니다(작성 중). 총점·등급·판정은 평가틀의 "
-                                    "규칙대로 엔진이 정했습니다.") % {"n": len(results)})
+        if computed.results or not computed.left_out:
+            messages.success(request, _("결과 %(n)s건을 계산했습니다(작성 중). 총점·등급·판정은 "
+                                        "평가틀의 규칙대로 엔진이 정했습니다.")
+                             % {"n": len(computed.results)})
+        if computed.left_out:
+            messages.warning(request, _left_out_message(computed.left_out))
         if subject is not None:
             return redirect("office:sheets_aggregation", round_id=round_.pk,
                             subject_id=subject.pk)

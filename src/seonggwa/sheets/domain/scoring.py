@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from seonggwa import engine
 from seonggwa.accounts.models import Role
+from seonggwa.appeals.models import AppealState
 from seonggwa.core.audit import record
 from seonggwa.evaluations.domain import workflow
 from seonggwa.evaluations.domain.errors import WorkflowError
@@ -203,19 +204,85 @@ def round_counts(round_: Round) -> dict[str, int]:
 # ----------------------------------------------------------------- compute
 
 
+@dataclass(frozen=True)
+class LeftOut:
+    """A subject a round-wide computation does not touch, and why (in Korean)."""
+
+    subject: Subject
+    why: str
+
+
+@dataclass
+class Computed:
+    results: list[Result]
+    left_out: list[LeftOut]
+
+
+def _why_held(name: str, status: str, appeal_state: str | None, notified_on) -> str | None:
+    """Why a result in ``status`` with its objection process in ``appeal_state`` (None:
+    never released) is not to be recomputed, or ``None``. The appeals process refuses
+    changing a notified or final result (``workflow.RESULT_GUARDS``); an objected one
+    changes only through the panel's re-review, never by a round-wide computation."""
+    if appeal_state == AppealState.NOTIFIED:
+        return _("'%(name)s': %(on)s에 결과가 통보되어 이의신청 기간 중입니다. 기간이 끝나면 "
+                 "자동으로 확정됩니다.") % {"name": name, "on": notified_on.isoformat()}
+    if appeal_state == AppealState.OBJECTED:
+        return _("'%(name)s': 이의신청이 접수되었습니다. 결과는 평가단 재심의에서만 "
+                 "바뀝니다.") % {"name": name}
+    if appeal_state == AppealState.FINAL:
+        return _("'%(name)s': 이의신청 절차를 마치고 최종 확정되어 잠겼습니다.") % {"name": name}
+    if status in (Status.FINALISED, Status.PUBLISHED):
+        return _("'%(name)s': 결과가 %(status)s되었습니다. 바꾸려면 결과 화면에서 사유와 함께 "
+                 "정정합니다.") % {"name": name, "status": Status(status).label}
+    return None
+
+
+def held_back(round_: Round, subjects: Sequence[Subject]) -> list[LeftOut]:
+    """Those of ``subjects`` whose result is released (notified, objected), final or
+    locked, each with the reason: one query whatever their number."""
+    by_id = {s.pk: s for s in subjects}
+    rows = (Result.objects.filter(round=round_, subject_id__in=list(by_id))
+            .values_list("subject_id", "status", "appeal__state", "appeal__notified_on")
+            .order_by())
+    held = []
+    for subject_id, status, appeal_state, notified_on in rows:
+        subject = by_id[subject_id]
+        why = _why_held(subject.name, status, appeal_state, notified_on)
+        if why:
+            held.append(LeftOut(subject, why))
+    return sorted(held, key=lambda h: (h.subject.name, h.subject.pk))
+
+
+def compute_round(round_: Round, *, actor) -> Computed:
+    """Draft results of every subject of the round with inputs, except those
+    :func:`held_back` (named with the reason, not refused: the others are computed)."""
+    candidates = workflow.subjects_with_inputs(round_)
+    if not candidates:
+        raise WorkflowError(_("계산할 평가 대상이 없습니다: 제출된 평가표나 입력된 점수가 없습니다."))
+    left_out = held_back(round_, candidates)
+    skipped = {h.subject.pk for h in left_out}
+    subjects = [s for s in candidates if s.pk not in skipped]
+    results = workflow.rescore(round_, subjects, actor=actor) if subjects else []
+    return Computed(results, left_out)
+
+
 def compute(round_: Round, subjects: Sequence[Subject] | None = None, *, actor) -> list[Result]:
-    """Draft results from the stored inputs through the one compute path. Without
-    ``subjects``: every subject of the round with inputs whose result is not finalised
-    or published (those change only by a correction with a reason)."""
+    """Draft results from the stored inputs through the one compute path: of
+    ``subjects`` (each refused with the reason when its scoring is closed or its result
+    is held back), or without them of the round (:func:`compute_round`)."""
     if subjects is None:
-        locked = set(Result.objects.filter(round=round_, status__in=[
-            Status.FINALISED, Status.PUBLISHED]).values_list("subject_id", flat=True))
-        subjects = [s for s in workflow.subjects_with_inputs(round_) if s.pk not in locked]
-    else:
-        for subject in subjects:
-            closed = scoring_closed(round_, subject)
-            if closed:
-                raise WorkflowError(closed)
+        computed = compute_round(round_, actor=actor)
+        if not computed.results:
+            raise WorkflowError([_("계산할 평가 대상이 없습니다: 모든 결과가 통보되었거나 "
+                                   "확정되었습니다."), *(h.why for h in computed.left_out)])
+        return computed.results
+    for subject in subjects:
+        closed = scoring_closed(round_, subject)
+        if closed:
+            raise WorkflowError(closed)
+    held = held_back(round_, subjects)
+    if held:
+        raise WorkflowError([h.why for h in held])
     if not subjects:
         raise WorkflowError(_("계산할 평가 대상이 없습니다: 제출된 평가표나 입력된 점수가 없습니다."))
     return workflow.rescore(round_, list(subjects), actor=actor)
