@@ -506,15 +506,17 @@ def _objection_code(version_id: int | None) -> str:
 
 def on_window_closed(sender, window, **kwargs) -> None:
     """``schedules.signals.window_closed``: an objection window closed — the results it
-    covered that got no objection become final. Other windows cost no query (the
-    scheduler closes thousands at once)."""
+    covered that got no objection become final. Other windows cost no query, and an
+    objection window with no result waiting one light query (the scheduler closes
+    thousands at once; locking and loading the appeals costs four times as much)."""
     if window.code != _objection_code(window.round.framework_version_id):
         return
     appeals = Appeal.objects.filter(result__round_id=window.round_id,
                                     state=AppealState.NOTIFIED)
     if window.subject_id is not None:
         appeals = appeals.filter(result__subject_id=window.subject_id)
-    _lapse(appeals, lambda a: True)  # the window's close is the proof
+    if appeals.exists():
+        _lapse(appeals, lambda a: True)  # the window's close is the proof
 
 
 
