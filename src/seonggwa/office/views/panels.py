@@ -48,12 +48,14 @@ from seonggwa.panels.domain.parties import district_of, employer_of, evaluated_s
 from seonggwa.panels.models import (
     Challenge,
     ChallengeState,
+    ConflictWaiver,
     DeclaredConflict,
     MemberProfile,
     Recusal,
     RecusalState,
     Seat,
     TemplateEntry,
+    WaiverState,
 )
 from seonggwa.registry.models import Organisation
 
@@ -68,6 +70,7 @@ ACTIONS = {
     "panels.seat": gettext_lazy("평가단 배정"),
     "panels.unseat": gettext_lazy("평가단에서 제외"),
     "panels.conflict_lift": gettext_lazy("이해충돌 해제"),
+    "panels.conflict_revoke": gettext_lazy("이해충돌 해제 취소"),
     "panels.conflict_declare": gettext_lazy("이해관계 신고"),
     "panels.conflict_withdraw": gettext_lazy("이해관계 신고 철회"),
     "panels.recusal": gettext_lazy("회피 신청"),
@@ -100,7 +103,8 @@ FIELDS = {
 }
 
 _HIDDEN = {"round_id", "subject_id"}
-_STATES = {**dict(ChallengeState.choices), **dict(RecusalState.choices)}
+_STATES = {**dict(ChallengeState.choices), **dict(RecusalState.choices),
+           **dict(WaiverState.choices)}
 
 
 def _value(key: str, value) -> str:
@@ -326,6 +330,10 @@ class LiftForm(forms.Form):
     reason = _ReasonField(gettext_lazy("해제 사유"))
 
 
+class RevokeForm(forms.Form):
+    reason = _ReasonField(gettext_lazy("해제 취소 사유"))
+
+
 def _seat_action(request, round_, subject, form):
     if not form.is_valid():
         return form
@@ -366,6 +374,22 @@ def _lift_action(request, round_, subject, form):
     return None
 
 
+def _revoke_action(request, round_, subject, form):
+    waiver = (ConflictWaiver.objects.filter(pk=_posted_id(request.POST, "waiver"), round=round_,
+                                            subject=subject, state=WaiverState.LIFTED)
+              .select_related("member").first())
+    if waiver is None:
+        form.add_error(None, _("해제된 이해충돌을 찾을 수 없습니다. 화면을 다시 불러와 주십시오."))
+        return form
+    if not form.is_valid():
+        return form
+    conflict_domain.revoke_waiver(waiver, reason=form.cleaned_data["reason"], actor=request.user)
+    messages.success(request, _("%(member)s 위원의 '%(kind)s' 이해충돌 해제를 취소했습니다. 이 "
+                                "이해충돌이 다시 적용됩니다.")
+                     % {"member": _name(waiver.member), "kind": waiver.get_kind_display()})
+    return None
+
+
 def _apply_action(request, round_, subject, form):
     applied = seat_domain.apply_template(round_, subject, actor=request.user)
     if applied.seated:
@@ -384,6 +408,7 @@ _SUBJECT_ACTIONS = {
     "seat": (lambda data, round_: SeatForm(data, round_=round_), _seat_action),
     "unseat": (lambda data, round_: UnseatForm(data), _unseat_action),
     "lift": (lambda data, round_: LiftForm(data), _lift_action),
+    "revoke": (lambda data, round_: RevokeForm(data), _revoke_action),
     "apply": (None, _apply_action),
 }
 
@@ -414,7 +439,8 @@ def _subject_post(request, round_, subject, forms_) -> forms.Form | None:
 def panels_subject(request, round_id: int, subject_id: int):
     round_ = _get_round(round_id)
     subject = get_object_or_404(seat_domain.round_subjects(round_), pk=subject_id)
-    forms_ = {"seat": SeatForm(round_=round_), "unseat": UnseatForm(), "lift": LiftForm()}
+    forms_ = {"seat": SeatForm(round_=round_), "unseat": UnseatForm(), "lift": LiftForm(),
+              "revoke": RevokeForm()}
     status = 200
     failed = None
     if request.method == "POST":

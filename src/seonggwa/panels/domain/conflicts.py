@@ -20,7 +20,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from seonggwa.accounts.models import Role, role_of
 from seonggwa.core.audit import record, resolve_actor
@@ -29,28 +28,24 @@ from seonggwa.evaluations.domain.scoring import framework_for
 from seonggwa.evaluations.models import Round, Status, Subject
 from seonggwa.panels.domain import rules
 from seonggwa.panels.domain.errors import PanelRefused, clean_reason
-from seonggwa.panels.domain.machines import CHALLENGE, RECUSAL
+from seonggwa.panels.domain.machines import CHALLENGE, RECUSAL, WAIVER
 from seonggwa.panels.domain.parties import EvaluatedSide, acts_for, evaluated_side
 from seonggwa.panels.models import (
     Challenge,
     ChallengeState,
+    ConflictKind,
     ConflictWaiver,
     DeclaredConflict,
     Recusal,
     RecusalState,
     Seat,
     TemplateEntry,
+    WaiverState,
 )
 from seonggwa.registry.models import Organisation
 
-KIND_LABELS = {
-    "same_district": gettext_lazy("같은 자치구"),
-    "same_organisation": gettext_lazy("평가 대상 기관 소속"),
-    "same_employer": gettext_lazy("같은 고용 기관"),
-    "declared": gettext_lazy("본인 신고"),
-    "recusal": gettext_lazy("회피"),
-    "challenge": gettext_lazy("기피"),
-}
+#: kind -> its label (the vocabulary of :class:`~seonggwa.panels.models.ConflictKind`).
+KIND_LABELS = dict(ConflictKind.choices)
 
 #: The kinds the officer may lift for one member on one panel, with a reason.
 LIFTABLE = frozenset({"same_district", "same_employer"})
@@ -128,7 +123,8 @@ class PanelFacts:
         for c in Challenge.objects.filter(round=round_, subject=subject, **only).exclude(
                 state=ChallengeState.REJECTED):
             facts.challenges[c.member_id] = c
-        for w in ConflictWaiver.objects.filter(round=round_, subject=subject, **only):
+        for w in ConflictWaiver.objects.filter(round=round_, subject=subject,
+                                               state=WaiverState.LIFTED, **only):
             facts.waivers[w.member_id][w.kind] = w
         return facts
 
@@ -248,6 +244,33 @@ def lift_conflict(round_: Round, subject: Subject, user, kind: str, *, reason: s
     record("panels.conflict_lift", waiver, actor=actor, actor_label=actor_label,
            reason=reason, after=_panel_describe(round_, subject, user, kind=kind))
     return waiver
+
+
+@transaction.atomic
+def revoke_waiver(waiver: ConflictWaiver, *, reason: str, actor,
+                  actor_label: str = "") -> ConflictWaiver:
+    """Revoke a lifted conflict, with the reason: the conflict keeps the member off the
+    panel again. A member seated meanwhile must first be taken off the panel (with its
+    own reason), so no one sits with a conflict in force."""
+    waiver = (ConflictWaiver.objects.select_for_update(of=("self",))
+              .select_related("round__year", "subject", "member").get(pk=waiver.pk))
+    require_open_round(waiver.round)
+    reason = clean_reason(reason, what=_("해제 취소 사유"))
+    if waiver.state == WaiverState.REVOKED:
+        raise PanelRefused(_("이 이해충돌 해제는 %(when)s에 %(who)s이(가) 이미 취소했습니다.")
+                           % {"when": timezone.localtime(waiver.revoked_at).strftime(
+                               "%Y-%m-%d %H:%M"), "who": waiver.revoked_label})
+    if _active_seat(waiver.round, waiver.subject,
+                                                             waiver.member):
+        raise PanelRefused(_("%(member)s 위원이 이 평가단에 배정되어 있습니다. 먼저 평가단에서 "
+                             "제외한 뒤 이해충돌 해제를 취소하십시오.")
+                           % {"member": _name(waiver.member)})
+    by, label = resolve_actor(actor, actor_label)
+    waiver.revoke_reason, waiver.revoked_by, waiver.revoked_label = reason, by, label
+    waiver.revoked_at = timezone.now()
+    return WAIVER.fire(waiver, "revoke", actor=actor, actor_label=actor_label, reason=reason,
+                       update_fields=("revoke_reason", "revoked_by", "revoked_label",
+                                      "revoked_at"))
 
 
 # --- declarations (the member) ------------------------------------------------------

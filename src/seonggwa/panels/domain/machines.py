@@ -3,7 +3,9 @@
 - recusal: active → withdrawn (by the member, with a reason; the member may then be
   seated again);
 - challenge: filed → accepted | rejected (by the officer, always with a reason); a
-  decided challenge is final.
+  decided challenge is final;
+- lifted conflict (waiver): lifted → revoked (by the officer, with a reason; the
+  conflict applies again, and the officer may lift it anew later).
 """
 
 from __future__ import annotations
@@ -11,7 +13,14 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 
 from seonggwa.core.statemachine import StateMachine, Transition
-from seonggwa.panels.models import Challenge, ChallengeState, Recusal, RecusalState
+from seonggwa.panels.models import (
+    Challenge,
+    ChallengeState,
+    ConflictWaiver,
+    Recusal,
+    RecusalState,
+    WaiverState,
+)
 
 
 def _name(user) -> str:
@@ -27,6 +36,11 @@ def _challenge_snapshot(challenge: Challenge) -> dict:
     return {"round_id": challenge.round_id, "subject_id": challenge.subject_id,
             "member": _name(challenge.member),
             "decision_reason": challenge.decision_reason}
+
+
+def _waiver_snapshot(waiver: ConflictWaiver) -> dict:
+    return {"round_id": waiver.round_id, "subject_id": waiver.subject_id,
+            "member": _name(waiver.member), "kind": waiver.kind}
 
 
 RECUSAL = StateMachine(
@@ -51,4 +65,15 @@ CHALLENGE = StateMachine(
                    "panels.challenge_reject", label=_("기피 기각"), needs_reason=True),
     ),
     snapshot=_challenge_snapshot,
+)
+
+WAIVER = StateMachine(
+    name="waiver",
+    field="state",
+    states=dict(WaiverState.choices),
+    transitions=(
+        Transition("revoke", (WaiverState.LIFTED,), WaiverState.REVOKED,
+                   "panels.conflict_revoke", label=_("이해충돌 해제 취소"), needs_reason=True),
+    ),
+    snapshot=_waiver_snapshot,
 )

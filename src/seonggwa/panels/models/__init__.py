@@ -5,16 +5,19 @@ from .members import DeclaredConflict, MemberProfile
 from .panels import (
     Challenge,
     ChallengeState,
+    ConflictKind,
     ConflictWaiver,
     Recusal,
     RecusalState,
     Seat,
     TemplateEntry,
+    WaiverState,
 )
 
 __all__ = [
     "Challenge",
     "ChallengeState",
+    "ConflictKind",
     "ConflictWaiver",
     "DeclaredConflict",
     "MemberProfile",
@@ -22,4 +25,5 @@ __all__ = [
     "RecusalState",
     "Seat",
     "TemplateEntry",
+    "WaiverState",
 ]

@@ -169,9 +169,28 @@ class Challenge(models.Model):
         return f"{self.subject} · {self.member.get_full_name() or self.member.get_username()}"
 
 
+class ConflictKind(models.TextChoices):
+    """The kinds of conflict the check knows (:mod:`seonggwa.panels.domain.conflicts`)."""
+
+    SAME_DISTRICT = "same_district", _("같은 자치구")
+    SAME_ORGANISATION = "same_organisation", _("평가 대상 기관 소속")
+    SAME_EMPLOYER = "same_employer", _("같은 고용 기관")
+    DECLARED = "declared", _("본인 신고")
+    RECUSAL = "recusal", _("회피")
+    CHALLENGE = "challenge", _("기피")
+
+
+class WaiverState(models.TextChoices):
+    LIFTED = "lifted", _("해제됨")
+    REVOKED = "revoked", _("해제 취소됨")
+
+
 class ConflictWaiver(models.Model):
     """A conflict the officer lifted for one member on one subject's panel, with the
-    reason (only the kinds :data:`seonggwa.panels.domain.conflicts.LIFTABLE` allow)."""
+    reason (only the kinds :data:`seonggwa.panels.domain.conflicts.LIFTABLE` allow);
+    the officer may revoke it, with a reason (state machine
+    :data:`seonggwa.panels.domain.machines.WAIVER`): the conflict applies again, and the
+    revoked row stays as history."""
 
     round = models.ForeignKey("evaluations.Round", on_delete=models.PROTECT,
                               related_name="+", verbose_name=_("평가 차수"))
@@ -179,21 +198,31 @@ class ConflictWaiver(models.Model):
                                 related_name="+", verbose_name=_("평가 대상"))
     member = models.ForeignKey(_USER, on_delete=models.PROTECT, related_name="+",
                                verbose_name=_("위원"))
-    kind = models.CharField(_("종류"), max_length=30)
+    kind = models.CharField(_("종류"), max_length=30, choices=ConflictKind.choices)
     reason = models.TextField(_("사유"))
     lifted_by = models.ForeignKey(_USER, null=True, blank=True, on_delete=models.PROTECT,
                                   related_name="+")
     lifted_label = models.CharField(max_length=150, blank=True)
     lifted_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(_("상태"), max_length=10, choices=WaiverState.choices,
+                             default=WaiverState.LIFTED)
+    revoke_reason = models.TextField(_("해제 취소 사유"), blank=True)
+    revoked_by = models.ForeignKey(_USER, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    revoked_label = models.CharField(max_length=150, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-lifted_at"]
         verbose_name = _("이해충돌 해제")
         verbose_name_plural = _("이해충돌 해제")
         constraints = [
+            # one waiver in force per conflict; revoked ones stay as history
             models.UniqueConstraint(fields=["round", "subject", "member", "kind"],
-                                    name="panels_waiver_once"),
+                                    condition=Q(state="lifted"), name="panels_waiver_once"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.subject} · {self.member.get_username()} · {self.kind}"
+        return _("%(member)s 위원 · %(subject)s · %(kind)s 이해충돌 해제") % {
+            "member": self.member.get_full_name() or self.member.get_username(),
+            "subject": self.subject, "kind": self.get_kind_display()}
