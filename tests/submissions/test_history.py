@@ -110,7 +110,7 @@ def test_only_officers_see_the_history(busy_world):
 ])
 def test_every_action_is_said_in_words(action, object_type, words):
     from seonggwa.core.models import AuditEvent
-    from seonggwa.office.views.audit_history import action_words
+    from seonggwa.office.trail import action_words
 
     assert action_words(AuditEvent(action=action, object_type=object_type)) == words
 
@@ -119,7 +119,7 @@ def test_nested_and_unknown_values_are_said_in_words(db):
     from test_no_developer_text import developer_text
 
     from seonggwa.core.models import AuditEvent
-    from seonggwa.office.views.audit_history import describe
+    from seonggwa.office.trail import describe
 
     event = AuditEvent(action="panel.compose", object_type="schedules.window",
                        actor_label="officer", before=None,
@@ -142,7 +142,7 @@ def test_nested_and_unknown_values_are_said_in_words(db):
 ])
 def test_the_object_is_named_without_codes(stored, shown):
     from seonggwa.core.models import AuditEvent
-    from seonggwa.office.views.audit_history import object_words
+    from seonggwa.office.trail import object_words
 
     assert object_words(AuditEvent(object_type="schedules.window", object_repr=stored)) == shown
 
@@ -151,7 +151,7 @@ def test_codes_of_the_framework_are_said_by_their_labels(world):
     from django.utils import timezone
 
     from seonggwa.core.models import AuditEvent
-    from seonggwa.office.views.audit_history import code_labels, describe
+    from seonggwa.office.trail import code_labels, describe
 
     labels = code_labels(world.round)
     assert labels["G1"] == "연차별 핵심목표 (공통 목표)"

@@ -147,7 +147,8 @@ def result_detail(request, pk: int):
         "score_form": score_form, "correction_form": correction_form,
         "may_edit": may_edit, "may_correct": may_correct, "by_total": by_total,
         "version": version,
-        "trail": trail.for_objects(result) if _may_see_trail(user, result) else None,
+        "trail": (trail.for_objects(result, round_=result.round) if _may_see_trail(user, result)
+                  else None),
         "next": request.get_full_path(),
     }, status=status)
 

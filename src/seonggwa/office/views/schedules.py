@@ -192,7 +192,7 @@ def _entry(event: AuditEvent) -> trail.Entry:
     for key in dict.fromkeys([*before, *after]):
         if before.get(key) == after.get(key) or (not before and after.get(key) in (None, "")):
             continue
-        label = str(FIELD_LABELS[key]) if key in FIELD_LABELS else trail._label(model, key)
+        label = str(FIELD_LABELS[key]) if key in FIELD_LABELS else trail.field_label(model, key)
         changes.append(trail.Change(label, _value(key, before.get(key)) if before else "",
                                     _value(key, after.get(key))))
     what = ACTION_LABELS.get(event.action) or trail.ACTIONS.get(event.action, _("변경"))

@@ -36,7 +36,7 @@ from seonggwa.submissions.domain.states import SUBMISSION
 from seonggwa.submissions.models import Document, State, Submission
 
 from ..access import office_required
-from .audit_history import describe
+from ..trail import describe
 
 #: Subjects per page of a round's overview.
 ROUND_PAGE_SIZE = 100
