@@ -202,12 +202,17 @@ def report(r: dict, backend: str) -> str:
     ])
 
 
-def main(argv: list[str] | None = None) -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench.sheets",
                                      description=__doc__.split("\n\n")[0])
     parser.add_argument("--subjects", type=int, default=250)
     parser.add_argument("--members", type=int, default=7)
     parser.add_argument("--pg", help="PostgreSQL URL (a database *_bench_sheets is created)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
     args = parser.parse_args(argv)
     if args.subjects < 1 or not 5 <= args.members <= 50:
         parser.error("--subjects ≥ 1 and 5 ≤ --members ≤ 50 (the framework needs 5 members)")
