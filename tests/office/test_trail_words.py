@@ -52,3 +52,18 @@ def test_a_grade_is_named_by_the_framework_not_its_code(client, locked_result):
     history = _history(client, locked_result)
     assert label in history
     assert not re.search(rf">\s*{locked_result.band_code}\s*<", history)
+
+
+def test_the_appeal_page_names_the_grade_in_its_history(client, locked_result):
+    from seonggwa.appeals.models import Appeal
+
+    appeal = Appeal.objects.get(result=locked_result)
+    framework = locked_result.round.framework_version.framework
+    label = next(b.label for b in framework.bands if b.code == locked_result.band_code)
+    officer = User.objects.create_user("appeal-officer", password="x")
+    Profile.objects.create(user=officer, role=Role.OFFICER)
+    client.force_login(officer)
+    html = client.get(reverse("office:appeals_case", args=[appeal.pk])).content.decode()
+    history = html[html.index("변경 이력"):]
+    assert label in history
+    assert not re.search(rf"\b{locked_result.band_code}\b", history)

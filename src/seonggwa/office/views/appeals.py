@@ -376,7 +376,8 @@ def _appeal_entry(event, framework) -> trail.Entry:
 def _trail(appeal: Appeal) -> list[trail.Entry]:
     """The appeal's and its result's trail, newest first, in words."""
     framework = framework_for(appeal.result.round)
+    labels = trail.code_labels(appeal.result.round)  # grades, decisions in words
     events = (concurrency.events_for(appeal, appeal.result).select_related("actor")
               .order_by("-at", "-id")[:200])
-    return [_appeal_entry(e, framework) if e.action in ACTIONS else trail.entry(e)
+    return [_appeal_entry(e, framework) if e.action in ACTIONS else trail.entry(e, labels)
             for e in events]
