@@ -67,3 +67,14 @@ def test_the_appeal_page_names_the_grade_in_its_history(client, locked_result):
     history = html[html.index("변경 이력"):]
     assert label in history
     assert not re.search(rf"\b{locked_result.band_code}\b", history)
+
+
+def test_the_result_page_shows_the_grade_by_its_name(client, locked_result):
+    framework = locked_result.round.framework_version.framework
+    label = next(b.label for b in framework.bands if b.code == locked_result.band_code)
+    officer = User.objects.create_user("grade-officer", password="x")
+    Profile.objects.create(user=officer, role=Role.OFFICER)
+    client.force_login(officer)
+    html = client.get(reverse("office:result", args=[locked_result.pk])).content.decode()
+    summary = html[html.index("result-summary"):html.index("</table>")]
+    assert "등급" in summary and label in summary

@@ -30,14 +30,28 @@ def label_decisions(results) -> None:
     """Set ``decision_display`` on each result: its decision's label in the active
     language, from the document of the framework version it was computed under; and
     ``policy_display``: the rule it was decided under, in words ("60점 미만 재계약 배제"),
-    never the policy's code."""
+    never the policy's code; and ``band_display``: the grade's name (양호), empty when the
+    framework has no grades."""
     results = [r for r in results if r is not None]
     found = frameworks.frameworks_by_id(r.framework_version_id for r in results)
     for r in results:
         framework = found.get(r.framework_version_id)
         r.decision_display = policies.decision_label(r.decision_code, framework)
+        r.band_display = band_label(r.band_code, framework)
         # a policy of a framework version no longer shipped: say nothing
         r.policy_display = policies.policy_label(r.policy_id, framework) or ""
+
+
+def band_label(code: str, framework=None) -> str:
+    """A grade code's name in the active language, from the framework document ("" when
+    there is no grade, the code itself only for a framework no longer known)."""
+    if not code:
+        return ""
+    english = (get_language() or "").startswith("en")
+    for band in framework.bands if framework is not None else ():
+        if band.code == code:
+            return (band.label_en if english else None) or band.label
+    return code
 
 
 def framework_version_label(framework: engine.Framework, version: str) -> str:
