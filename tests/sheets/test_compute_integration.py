@@ -126,3 +126,15 @@ def test_a_round_whose_results_are_all_released_is_left_as_it_is_and_says_why(wo
     html = _compute_page(world).content.decode()
     assert "계산하지 않은 평가 대상 5곳" in html and "계산했습니다" not in html
     assert _unchanged(world)
+
+
+def test_the_progress_page_offers_compute_only_where_it_can_happen(world):
+    client = Client()
+    client.force_login(world.officer)
+    html = client.get(reverse("office:sheets_round", args=[world.round.pk])).content.decode()
+    rows = {name: html[html.index(name):][:html[html.index(name):].find("</tr>")]
+            for name in ("은평구 시민협력플랫폼", "마포구 시민협력플랫폼", "성북구 시민협력플랫폼")}
+    assert "이의신청 기간 중" in rows["은평구 시민협력플랫폼"]
+    assert 'name="subject"' not in rows["은평구 시민협력플랫폼"]
+    assert "이의신청이 접수되었습니다" in rows["마포구 시민협력플랫폼"]
+    assert 'name="subject"' in rows["성북구 시민협력플랫폼"]

@@ -139,6 +139,7 @@ class SubjectProgress:
     desk: list[tuple[str, Decimal | None]] = field(default_factory=list)
     result: Result | None = None
     closed: str | None = None
+    held: str | None = None  # why computing it is left out (released, objected, locked)
 
     @property
     def unfinished(self) -> list[MemberProgress]:
@@ -183,6 +184,9 @@ def progress(round_: Round, subjects: Sequence[Subject]) -> list[SubjectProgress
         if row.result is not None and row.result.is_locked:
             row.closed = row.result.get_status_display()
         rows.append(row)
+    held = {h.subject.pk: h.why for h in held_back(round_, subjects)}
+    for row in rows:
+        row.held = held.get(row.subject.pk)
     return rows
 
 
