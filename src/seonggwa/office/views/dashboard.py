@@ -6,9 +6,12 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from seonggwa.access.schedules import visible_windows
 from seonggwa.core.converters import year_or_404
 from seonggwa.evaluations.interfaces import presentation
 from seonggwa.evaluations.models import EvaluationYear, Result, Round
+from seonggwa.schedules.domain import windows
+from seonggwa.schedules.models import WindowState
 
 from ..access import can_see_everything, office_required, visible_services
 
@@ -46,6 +49,7 @@ def dashboard(request):
     dist_chart, bins = (presentation.distribution_chart(dist_year, results=results)
                         if dist_year else (None, []))
     threshold = next((c.stats.threshold for c in cards if c.year == dist_year), None)
+    upcoming = upcoming_deadlines(user)
     own = None
     if not everything:
         own = visible_services(user).select_related("department").order_by("name")[:200]
@@ -65,4 +69,19 @@ def dashboard(request):
         "everything": everything,
         "own_services": own,
         "latest_year": all_years[-1] if all_years else None,
+        "upcoming": upcoming,
     })
+
+
+#: How many of the user's next deadlines the overview lists.
+UPCOMING = 8
+
+
+def upcoming_deadlines(user) -> list:
+    """The user's next open or scheduled deadlines (their own subjects', their
+    assignments', every one for an officer), soonest first: one indexed query."""
+    today = windows.current_date()
+    found = (visible_windows(user)
+             .filter(state__in=(WindowState.SCHEDULED, WindowState.OPEN), due_on__gte=today)
+             .select_related("round", "subject").order_by("due_on", "pk")[:UPCOMING])
+    return [(w, (w.due_on - today).days) for w in found]
