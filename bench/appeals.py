@@ -19,54 +19,17 @@ backend (counted, not sent).
 from __future__ import annotations
 
 import argparse
-import os
-import resource
-import sys
-import tempfile
 import time
 from datetime import date, datetime
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
-ROOT = Path(__file__).resolve().parents[1]
-BENCH_KEY = "bench-only-secret-key-never-used-to-serve-anyone-" + "x" * 20
+from bench.throwaway import django_on_throwaway_database, peak_mib
+
 MEMBERS = 7
 #: The notified day (a Monday) and the first day after the objection window (7 working
 #: days, first day not counted: due Wednesday 4 July 2018).
 RELEASE_DAY = date(2018, 6, 25)
 AFTER_WINDOW = datetime(2018, 7, 5, 0, 5, tzinfo=ZoneInfo("Asia/Seoul"))
-
-
-def _setup(database_url: str | None, var_dir: str) -> None:
-    os.environ.update({"SEONGGWA_SECRET_KEY": BENCH_KEY, "SEONGGWA_DEBUG": "0",
-                       "SEONGGWA_HTTPS": "0", "SEONGGWA_VAR_DIR": var_dir,
-                       "DJANGO_SETTINGS_MODULE": "seonggwa.settings",
-                       "SEONGGWA_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"})
-    if database_url:
-        os.environ["DATABASE_URL"] = database_url
-    else:
-        os.environ.pop("DATABASE_URL", None)
-    sys.path.insert(0, str(ROOT / "src"))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-
-
-def _pg_database(url: str, create: bool) -> str:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = (parts.path.lstrip("/") or "seonggwa") + "_bench_appeals"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if create:
-            conn.execute(f'CREATE DATABASE "{name}"')
-    return urlunsplit(parts._replace(path=f"/{name}"))
 
 
 def build(count: int):
@@ -179,7 +142,7 @@ def run(count: int) -> dict:
             "bare": bare, "review": review, "release": releasing,
             "queries": len(queries), "audit": AuditEvent.objects.count() - audit_before,
             "lapse": lapsing, "emails": len(mail.outbox),
-            "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+            "peak_mib": peak_mib()}
 
 
 def report(r: dict, backend: str) -> str:
@@ -219,18 +182,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not 1 <= args.subjects <= 100_000:
         parser.error("--subjects: 1 to 100,000")
-    url = _pg_database(args.pg, create=True) if args.pg else None
-    try:
-        with tempfile.TemporaryDirectory(prefix="seonggwa-bench-appeals-") as var_dir:
-            _setup(url, var_dir)
-            result = run(args.subjects)
-            from django.db import connections
-
-            connections.close_all()
-    finally:
-        if url:
-            _pg_database(args.pg, create=False)
-    print(report(result, "PostgreSQL" if url else "SQLite"))
+    # e-mails are counted in memory, not sent
+    with django_on_throwaway_database("appeals", args.pg, {
+            "SEONGGWA_EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}) as store:
+        result = run(args.subjects)
+    print(report(result, store))
     return 0
 
 

@@ -16,51 +16,15 @@ database in a temporary folder (default) or a fresh PostgreSQL database named af
 from __future__ import annotations
 
 import argparse
-import os
-import resource
-import sys
-import tempfile
 import time
 from datetime import date, datetime, timedelta
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
-ROOT = Path(__file__).resolve().parents[1]
-BENCH_KEY = "bench-only-secret-key-never-used-to-serve-anyone-" + "x" * 20
+from bench.throwaway import django_on_throwaway_database, peak_mib
+
 CODES = ("submission", "notification", "objection", "report")
 #: The day of the sweep (Asia/Seoul): the due windows ended the day before.
 SWEEP_DAY = date(2018, 9, 12)
-
-
-def _setup(database_url: str | None, var_dir: str) -> None:
-    os.environ.update({"SEONGGWA_SECRET_KEY": BENCH_KEY, "SEONGGWA_DEBUG": "0",
-                       "SEONGGWA_HTTPS": "0", "SEONGGWA_VAR_DIR": var_dir,
-                       "DJANGO_SETTINGS_MODULE": "seonggwa.settings"})
-    if database_url:
-        os.environ["DATABASE_URL"] = database_url
-    else:
-        os.environ.pop("DATABASE_URL", None)
-    sys.path.insert(0, str(ROOT / "src"))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-
-
-def _pg_database(url: str, create: bool) -> str:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = (parts.path.lstrip("/") or "seonggwa") + "_bench_schedules"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if create:
-            conn.execute(f'CREATE DATABASE "{name}"')
-    return urlunsplit(parts._replace(path=f"/{name}"))
 
 
 def build(count: int, *, number: int, due: date):
@@ -171,7 +135,7 @@ def run(count: int) -> dict:
     return {"windows": count, "build": built, "close": closing, "idle": idle_time,
             "read": read, "update": update, "with_receivers": with_receivers,
             "receivers": installed,
-            "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+            "peak_mib": peak_mib()}
 
 
 def report(r: dict, backend: str) -> str:
@@ -210,18 +174,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not 1 <= args.windows <= 1_000_000:
         parser.error("--windows: 1 to 1,000,000")
-    url = _pg_database(args.pg, create=True) if args.pg else None
-    try:
-        with tempfile.TemporaryDirectory(prefix="seonggwa-bench-schedules-") as var_dir:
-            _setup(url, var_dir)
-            result = run(args.windows)
-            from django.db import connections
-
-            connections.close_all()
-    finally:
-        if url:
-            _pg_database(args.pg, create=False)
-    print(report(result, "PostgreSQL" if url else "SQLite"))
+    with django_on_throwaway_database("schedules", args.pg) as store:
+        result = run(args.windows)
+    print(report(result, store))
     return 0
 
 

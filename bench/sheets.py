@@ -15,47 +15,11 @@ a fresh PostgreSQL database named after ``--pg``'s with ``_bench_sheets`` append
 from __future__ import annotations
 
 import argparse
-import os
-import resource
-import sys
-import tempfile
 import time
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-ROOT = Path(__file__).resolve().parents[1]
-BENCH_KEY = "bench-only-secret-key-never-used-to-serve-anyone-" + "x" * 20
+from bench.throwaway import django_on_throwaway_database, peak_mib
+
 TEXT = "주민 참여 프로그램 운영 실적 확인"  # 18 characters per text, 3 texts per goal
-
-
-def _setup(database_url: str | None, var_dir: str) -> None:
-    os.environ.update({"SEONGGWA_SECRET_KEY": BENCH_KEY, "SEONGGWA_DEBUG": "0",
-                       "SEONGGWA_HTTPS": "0", "SEONGGWA_VAR_DIR": var_dir,
-                       "DJANGO_SETTINGS_MODULE": "seonggwa.settings"})
-    if database_url:
-        os.environ["DATABASE_URL"] = database_url
-    else:
-        os.environ.pop("DATABASE_URL", None)
-    sys.path.insert(0, str(ROOT / "src"))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-
-
-def _pg_database(url: str, create: bool) -> str:
-    import psycopg
-
-    parts = urlsplit(url)
-    name = (parts.path.lstrip("/") or "seonggwa") + "_bench_sheets"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        if create:
-            conn.execute(f'CREATE DATABASE "{name}"')
-    return urlunsplit(parts._replace(path=f"/{name}"))
 
 
 def rating(subject: int, member: int, goal: int) -> int:
@@ -178,7 +142,7 @@ def run(subjects: int, members: int) -> dict:
     return {"subjects": subjects, "members": members, "sheets": sheets,
             "ratings": Rating.objects.filter(round=rnd).count(), "build": built,
             "submit": submitted, "submit_cpu": submit_cpu, "desk": desk, "compute": computed, "engine": engine_alone,
-            "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+            "peak_mib": peak_mib()}
 
 
 def report(r: dict, backend: str) -> str:
@@ -216,18 +180,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.subjects < 1 or not 5 <= args.members <= 50:
         parser.error("--subjects ≥ 1 and 5 ≤ --members ≤ 50 (the framework needs 5 members)")
-    url = _pg_database(args.pg, create=True) if args.pg else None
-    try:
-        with tempfile.TemporaryDirectory(prefix="seonggwa-bench-sheets-") as var_dir:
-            _setup(url, var_dir)
-            result = run(args.subjects, args.members)
-            from django.db import connections
-
-            connections.close_all()
-    finally:
-        if url:
-            _pg_database(args.pg, create=False)
-    print(report(result, "PostgreSQL" if url else "SQLite"))
+    with django_on_throwaway_database("sheets", args.pg) as store:
+        result = run(args.subjects, args.members)
+    print(report(result, store))
     return 0
 
 
