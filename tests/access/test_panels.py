@@ -8,12 +8,8 @@ from django.contrib.auth.models import AnonymousUser
 from panels.factories import civic_round
 
 from seonggwa.access import panels as access
-from seonggwa.panels.domain.conflicts import (
-    decide_challenge,
-    declare_conflict,
-    file_challenge,
-    recuse,
-)
+from seonggwa.panels.domain.conflicts import declare_conflict
+from seonggwa.panels.domain.recusals import decide_challenge, file_challenge, recuse
 from seonggwa.panels.domain.seats import seat
 from seonggwa.panels.models import Challenge, DeclaredConflict, Recusal, Seat
 

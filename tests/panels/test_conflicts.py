@@ -11,15 +11,9 @@ from panels.factories import framework_with_panel, organisation, round_under, us
 from seonggwa.accounts.models import Role
 from seonggwa.core.models import AuditEvent
 from seonggwa.evaluations.domain.subjects import subject_for_service
-from seonggwa.panels.domain.conflicts import (
-    check_conflicts,
-    decide_challenge,
-    declare_conflict,
-    file_challenge,
-    lift_conflict,
-    recuse,
-)
+from seonggwa.panels.domain.conflicts import check_conflicts, declare_conflict, lift_conflict
 from seonggwa.panels.domain.errors import PanelRefused
+from seonggwa.panels.domain.recusals import decide_challenge, file_challenge, recuse
 from seonggwa.panels.domain.seats import seat
 from seonggwa.panels.models import ConflictWaiver
 from seonggwa.registry.models import ContractPeriod, OrganisationKind, Service

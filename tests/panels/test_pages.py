@@ -13,7 +13,7 @@ from test_no_developer_text import developer_text
 
 from seonggwa.core.models import AuditEvent
 from seonggwa.evaluations.models import Assignment
-from seonggwa.panels.domain.conflicts import file_challenge
+from seonggwa.panels.domain.recusals import file_challenge
 from seonggwa.panels.domain.seats import add_to_template, seat
 from seonggwa.panels.models import (
     Challenge,

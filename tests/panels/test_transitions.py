@@ -8,17 +8,15 @@ import pytest
 from seonggwa.core.models import AuditEvent
 from seonggwa.core.statemachine import TransitionRefused
 from seonggwa.evaluations.models import Assignment
-from seonggwa.panels.domain.conflicts import (
-    check_conflicts,
-    decide_challenge,
-    declare_conflict,
-    file_challenge,
-    recuse,
-    withdraw_declaration,
-    withdraw_recusal,
-)
+from seonggwa.panels.domain.conflicts import check_conflicts, declare_conflict, withdraw_declaration
 from seonggwa.panels.domain.errors import PanelRefused
 from seonggwa.panels.domain.machines import CHALLENGE, RECUSAL
+from seonggwa.panels.domain.recusals import (
+    decide_challenge,
+    file_challenge,
+    recuse,
+    withdraw_recusal,
+)
 from seonggwa.panels.domain.seats import add_to_template, seat
 from seonggwa.panels.models import Challenge, ChallengeState, Recusal, RecusalState, Seat
 

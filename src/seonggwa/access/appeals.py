@@ -83,7 +83,7 @@ def releasable_rounds(user, rounds=None):
     return qs if role_of(user) == Role.OFFICER else qs.none()
 
 
-#: permission name -> django-rules predicate, registered by ``policy.register``.
+#: permission name -> django-rules predicate, registered by ``access.registry.register``.
 PERMISSIONS: dict = {
     "appeals.view_notices": rules.is_authenticated,
     "appeals.release_results": is_officer,

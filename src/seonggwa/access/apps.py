@@ -7,6 +7,6 @@ class AccessConfig(AppConfig):
     verbose_name = "access policy"
 
     def ready(self) -> None:
-        from seonggwa.access import policy
+        from seonggwa.access import registry
 
-        policy.register()
+        registry.register()

@@ -187,7 +187,7 @@ def decidable_challenges(user, challenges=None):
 manage_panels = is_officer
 
 
-#: permission name -> django-rules predicate, registered by ``policy.register``.
+#: permission name -> django-rules predicate, registered by ``access.registry.register``.
 PERMISSIONS: dict = {
     "panels.manage_panels": manage_panels,
     "panels.view_seat": view_seat,

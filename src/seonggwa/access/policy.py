@@ -396,23 +396,3 @@ PERMISSIONS = {
     "registry.change_service": change_service,
     "registry.view_decision_sheet": view_decision_sheet,
 }
-
-
-def all_permissions() -> dict:
-    """The permissions above plus those of each part of the evaluation process, which keep
-    their rules in their own module beside their queryset twins."""
-    from seonggwa.access import appeals, panels, schedules, sheets, submissions
-
-    merged = dict(PERMISSIONS)
-    for part in (schedules, submissions, panels, sheets, appeals):
-        overlap = merged.keys() & part.PERMISSIONS.keys()
-        if overlap:
-            raise RuntimeError(f"permission defined twice: {sorted(overlap)}")
-        merged.update(part.PERMISSIONS)
-    return merged
-
-
-def register() -> None:
-    """Register every permission with django-rules (idempotent)."""
-    for name, predicate in all_permissions().items():
-        rules.set_perm(name, predicate)

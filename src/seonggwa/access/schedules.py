@@ -137,7 +137,7 @@ def changeable_schedules(user, schedules=None):
     return qs if role_of(user) == Role.OFFICER else qs.none()
 
 
-#: permission name -> django-rules predicate, registered by ``policy.register``.
+#: permission name -> django-rules predicate, registered by ``access.registry.register``.
 PERMISSIONS: dict = {
     "schedules.view_schedule": view_schedule,
     "schedules.view_window": view_window,

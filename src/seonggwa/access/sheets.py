@@ -130,7 +130,7 @@ def scoring_rounds(user, rounds=None):
     return qs if role_of(user) == Role.OFFICER else qs.none()
 
 
-#: permission name -> django-rules predicate, registered by ``policy.register``.
+#: permission name -> django-rules predicate, registered by ``access.registry.register``.
 PERMISSIONS: dict = {
     "sheets.rate_subject": rate_subject,
     "sheets.view_sheet": view_sheet,

@@ -114,7 +114,7 @@ def visible_subjects(user, round_, subjects):
     return subjects.none()
 
 
-#: permission name -> django-rules predicate, registered by ``policy.register``.
+#: permission name -> django-rules predicate, registered by ``access.registry.register``.
 PERMISSIONS: dict = {
     "submissions.view_submission": view_submission,
     "submissions.change_submission": change_submission,

@@ -41,6 +41,7 @@ from seonggwa.core.models import AuditEvent
 from seonggwa.evaluations.models import Round, Status, Subject
 from seonggwa.panels.domain import conflicts as conflict_domain
 from seonggwa.panels.domain import members as member_domain
+from seonggwa.panels.domain import recusals as recusal_domain
 from seonggwa.panels.domain import seats as seat_domain
 from seonggwa.panels.domain.conflicts import KIND_LABELS, LIFTABLE, panel_rules
 from seonggwa.panels.domain.errors import MAX_REASON
@@ -635,7 +636,7 @@ def _member_recuse(request, form):
         raise PermissionDenied
     if not form.is_valid():
         return form
-    conflict_domain.recuse(seat_.round, seat_.subject, request.user,
+    recusal_domain.recuse(seat_.round, seat_.subject, request.user,
                            reason=form.cleaned_data["reason"], actor=request.user)
     messages.success(request, _("%(subject)s 평가를 회피했습니다. 담당자에게 알려졌습니다.")
                      % {"subject": seat_.subject})
@@ -649,7 +650,7 @@ def _member_withdraw_recusal(request, form):
         raise PermissionDenied
     if not form.is_valid():
         return form
-    conflict_domain.withdraw_recusal(recusal, reason=form.cleaned_data["reason"],
+    recusal_domain.withdraw_recusal(recusal, reason=form.cleaned_data["reason"],
                                      actor=request.user)
     messages.success(request, _("회피를 철회했습니다. 다시 배정될 수 있습니다."))
     return None
@@ -772,7 +773,7 @@ def _file_challenge(request, panels, forms_) -> ChallengeForm | None:
         return form
     member = next(m for m in members if m.pk == form.cleaned_data["member"])
     try:
-        conflict_domain.file_challenge(round_, subject, member,
+        recusal_domain.file_challenge(round_, subject, member,
                                        reason=form.cleaned_data["reason"], actor=request.user)
     except ValidationError as exc:
         for message in _refusals(exc):
@@ -824,7 +825,7 @@ def panels_challenge(request, pk: int):
         if form.is_valid():
             try:
                 with concurrency.guarded(concurrency.posted(request.POST), challenge) as fresh:
-                    conflict_domain.decide_challenge(
+                    recusal_domain.decide_challenge(
                         fresh, accept=form.cleaned_data["decision"] == "accept",
                         reason=form.cleaned_data["reason"], actor=request.user)
             except concurrency.StaleEdit as exc:

@@ -28,8 +28,8 @@ from seonggwa.evaluations.domain.scoring import framework_for
 from seonggwa.evaluations.models import Round, Status, Subject
 from seonggwa.panels.domain import rules
 from seonggwa.panels.domain.errors import PanelRefused, clean_reason
-from seonggwa.panels.domain.machines import CHALLENGE, RECUSAL, WAIVER
-from seonggwa.panels.domain.parties import EvaluatedSide, acts_for, evaluated_side
+from seonggwa.panels.domain.machines import WAIVER
+from seonggwa.panels.domain.parties import EvaluatedSide, evaluated_side
 from seonggwa.panels.models import (
     Challenge,
     ChallengeState,
@@ -39,7 +39,6 @@ from seonggwa.panels.models import (
     Recusal,
     RecusalState,
     Seat,
-    TemplateEntry,
     WaiverState,
 )
 from seonggwa.registry.models import Organisation
@@ -86,7 +85,7 @@ def require_open_round(round_: Round) -> None:
                            % {"round": round_, "state": round_.get_status_display()})
 
 
-def _name(user) -> str:
+def member_name(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
@@ -207,9 +206,9 @@ def check_conflicts(round_: Round, subject: Subject, user) -> list[Conflict]:
     return PanelFacts.load(round_, subject, members=[user]).conflicts(user)
 
 
-def _panel_describe(round_: Round, subject: Subject, user, **extra) -> dict:
+def panel_describe(round_: Round, subject: Subject, user, **extra) -> dict:
     return {"round_id": round_.pk, "subject_id": subject.pk, "subject": str(subject),
-            "member": _name(user), **extra}
+            "member": member_name(user), **extra}
 
 
 # --- lifting (officer) --------------------------------------------------------------
@@ -230,7 +229,7 @@ def lift_conflict(round_: Round, subject: Subject, user, kind: str, *, reason: s
     facts = PanelFacts.load(round_, subject, members=[user])
     if not any(c.kind == kind for c in facts.all_conflicts(user)):
         raise PanelRefused(_("%(member)s 위원에게는 '%(kind)s' 이해충돌이 없습니다.")
-                           % {"member": _name(user), "kind": KIND_LABELS[kind]})
+                           % {"member": member_name(user), "kind": KIND_LABELS[kind]})
     if kind in facts.waivers.get(user.pk, {}):
         raise PanelRefused(_("이미 해제한 이해충돌입니다."))
     by, label = resolve_actor(actor, actor_label)
@@ -242,7 +241,7 @@ def lift_conflict(round_: Round, subject: Subject, user, kind: str, *, reason: s
     except IntegrityError as exc:
         raise PanelRefused(_("이미 해제한 이해충돌입니다.")) from exc
     record("panels.conflict_lift", waiver, actor=actor, actor_label=actor_label,
-           reason=reason, after=_panel_describe(round_, subject, user, kind=kind))
+           reason=reason, after=panel_describe(round_, subject, user, kind=kind))
     return waiver
 
 
@@ -260,11 +259,11 @@ def revoke_waiver(waiver: ConflictWaiver, *, reason: str, actor,
         raise PanelRefused(_("이 이해충돌 해제는 %(when)s에 %(who)s이(가) 이미 취소했습니다.")
                            % {"when": timezone.localtime(waiver.revoked_at).strftime(
                                "%Y-%m-%d %H:%M"), "who": waiver.revoked_label})
-    if _active_seat(waiver.round, waiver.subject,
+    if active_seat(waiver.round, waiver.subject,
                                                              waiver.member):
         raise PanelRefused(_("%(member)s 위원이 이 평가단에 배정되어 있습니다. 먼저 평가단에서 "
                              "제외한 뒤 이해충돌 해제를 취소하십시오.")
-                           % {"member": _name(waiver.member)})
+                           % {"member": member_name(waiver.member)})
     by, label = resolve_actor(actor, actor_label)
     waiver.revoke_reason, waiver.revoked_by, waiver.revoked_label = reason, by, label
     waiver.revoked_at = timezone.now()
@@ -275,7 +274,7 @@ def revoke_waiver(waiver: ConflictWaiver, *, reason: str, actor,
 
 # --- declarations (the member) ------------------------------------------------------
 
-def _require_member(user) -> None:
+def require_member(user) -> None:
     if role_of(user) != Role.EVALUATOR or not hasattr(user, "panel_profile"):
         raise PanelRefused(_("평가위원 후보로 등록된 평가위원만 할 수 있습니다."))
 
@@ -285,7 +284,7 @@ def declare_conflict(member, *, organisation: Organisation | None = None,
                      subject: Subject | None = None, reason: str, actor,
                      actor_label: str = "") -> DeclaredConflict:
     """The member declares a conflict with an organisation or one subject."""
-    _require_member(member)
+    require_member(member)
     if (organisation is None) == (subject is None):
         raise PanelRefused(_("이해관계가 있는 기관이나 평가 대상 가운데 하나를 고르십시오."))
     reason = clean_reason(reason, what=_("신고 사유"))
@@ -301,7 +300,7 @@ def declare_conflict(member, *, organisation: Organisation | None = None,
         raise PanelRefused(_("'%(target)s'과(와)의 이해관계는 이미 신고되어 있습니다.")
                            % {"target": organisation or subject}) from exc
     record("panels.conflict_declare", declaration, actor=actor, actor_label=actor_label,
-           reason=reason, after={"member": _name(member),
+           reason=reason, after={"member": member_name(member),
                                  "target": str(declaration.target)})
     return declaration
 
@@ -319,127 +318,6 @@ def withdraw_declaration(declaration: DeclaredConflict, *, actor,
            after={"withdrawn": True})
     return declaration
 
-
-# --- recusal (the member) -----------------------------------------------------------
-
-def _require_kind(round_: Round, kind: str) -> None:
-    if kind not in panel_rules(round_).conflicts:
-        raise PanelRefused(_("이 차수의 평가틀은 '%(kind)s'을(를) 받지 않습니다.")
-                           % {"kind": KIND_LABELS[kind]})
-
-
-def _active_seat(round_: Round, subject: Subject, user) -> Seat | None:
+def active_seat(round_: Round, subject: Subject, user) -> Seat | None:
     return Seat.objects.select_for_update().filter(
         round=round_, subject=subject, member=user, ended_at__isnull=True).first()
-
-
-def _is_proposed(round_: Round, subject: Subject, user) -> bool:
-    """Seated on the panel, or in the round's default composition."""
-    return (Seat.objects.filter(round=round_, subject=subject, member=user,
-                                ended_at__isnull=True).exists()
-            or TemplateEntry.objects.filter(round=round_, member=user).exists())
-
-
-@transaction.atomic
-def recuse(round_: Round, subject: Subject, member, *, reason: str, actor,
-           actor_label: str = "") -> Recusal:
-    """회피: ``member`` steps aside from ``subject``'s panel (leaving the seat if seated)."""
-    from seonggwa.panels.domain.seats import end_seat, round_subjects
-
-    require_open_round(round_)
-    _require_kind(round_, "recusal")
-    _require_member(member)
-    if not round_subjects(round_).filter(pk=subject.pk).exists():
-        raise PanelRefused(_("%(subject)s은(는) %(round)s의 평가 대상이 아닙니다.")
-                           % {"subject": subject, "round": round_})
-    reason = clean_reason(reason, what=_("회피 사유"))
-    if Recusal.objects.filter(round=round_, subject=subject, member=member,
-                              state=RecusalState.ACTIVE).exists():
-        raise PanelRefused(_("이 평가 대상에는 이미 회피를 신청했습니다."))
-    try:
-        with transaction.atomic():
-            recusal = Recusal.objects.create(round=round_, subject=subject, member=member,
-                                             reason=reason)
-    except IntegrityError as exc:
-        raise PanelRefused(_("이 평가 대상에는 이미 회피를 신청했습니다.")) from exc
-    record("panels.recusal", recusal, actor=actor, actor_label=actor_label, reason=reason,
-           after=_panel_describe(round_, subject, member, state=recusal.state))
-    seat = _active_seat(round_, subject, member)
-    if seat is not None:
-        end_seat(seat, reason=_("회피: %(reason)s") % {"reason": reason}, actor=actor,
-                 actor_label=actor_label)
-    return recusal
-
-
-@transaction.atomic
-def withdraw_recusal(recusal: Recusal, *, reason: str, actor, actor_label: str = "") -> Recusal:
-    recusal = Recusal.objects.select_for_update().select_related("member").get(pk=recusal.pk)
-    require_open_round(recusal.round)
-    reason = clean_reason(reason, what=_("철회 사유"))
-    return RECUSAL.fire(recusal, "withdraw", actor=actor, actor_label=actor_label,
-                        reason=reason)
-
-
-# --- challenge (the evaluated organisation; decided by the officer) -----------------
-
-@transaction.atomic
-def file_challenge(round_: Round, subject: Subject, member, *, reason: str, actor,
-                   actor_label: str = "") -> Challenge:
-    """기피: the evaluated organisation objects to ``member`` (seated on the subject's
-    panel or in the round's default composition), with the reason."""
-    require_open_round(round_)
-    _require_kind(round_, "challenge")
-    if role_of(actor) != Role.OFFICER and not acts_for(actor, subject):
-        raise PanelRefused(_("자기 기관이 평가받는 대상에 대해서만 기피를 신청할 수 있습니다."))
-    reason = clean_reason(reason, what=_("기피 사유"))
-    if not _is_proposed(round_, subject, member):
-        raise PanelRefused(_("%(member)s 위원은 이 평가단에 배정되거나 제안된 위원이 아닙니다.")
-                           % {"member": _name(member)})
-    if Challenge.objects.filter(round=round_, subject=subject, member=member).exists():
-        raise PanelRefused(_("%(member)s 위원에 대한 기피 신청은 이미 있습니다(위원마다 한 번).")
-                           % {"member": _name(member)})
-    by, label = resolve_actor(actor, actor_label)
-    profile = getattr(actor, "profile", None)
-    try:
-        with transaction.atomic():
-            challenge = Challenge.objects.create(
-                round=round_, subject=subject, member=member, reason=reason,
-                organisation=profile.organisation if profile else None,
-                filed_by=by, filed_label=label)
-    except IntegrityError as exc:
-        raise PanelRefused(_("%(member)s 위원에 대한 기피 신청은 이미 있습니다(위원마다 한 번).")
-                           % {"member": _name(member)}) from exc
-    record("panels.challenge_file", challenge, actor=actor, actor_label=actor_label,
-           reason=reason, after=_panel_describe(round_, subject, member,
-                                                state=challenge.state))
-    return challenge
-
-
-@transaction.atomic
-def decide_challenge(challenge: Challenge, *, accept: bool, reason: str, actor,
-                     actor_label: str = "") -> Challenge:
-    """The officer accepts (the member leaves the panel) or rejects a filed challenge,
-    always with a reason. A decided challenge is final."""
-    from seonggwa.panels.domain.seats import end_seat
-
-    challenge = (Challenge.objects.select_for_update().select_related("member", "round")
-                 .get(pk=challenge.pk))
-    require_open_round(challenge.round)
-    if not (reason or "").strip():
-        reason = ""  # the machine names the missing reason with the transition
-    else:
-        reason = clean_reason(reason, what=_("결정 사유"))
-    challenge.decision_reason = reason
-    by, label = resolve_actor(actor, actor_label)
-    challenge.decided_by, challenge.decided_label = by, label
-    challenge.decided_at = timezone.now()
-    CHALLENGE.fire(challenge, "accept" if accept else "reject", actor=actor,
-                   actor_label=actor_label, reason=reason,
-                   update_fields=("decision_reason", "decided_by", "decided_label",
-                                  "decided_at"))
-    if accept:
-        seat = _active_seat(challenge.round, challenge.subject, challenge.member)
-        if seat is not None:
-            end_seat(seat, reason=_("기피 인용: %(reason)s") % {"reason": reason},
-                     actor=actor, actor_label=actor_label)
-    return challenge

@@ -16,12 +16,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
 from seonggwa.core.statemachine import StateMachine, Transition
+from seonggwa.submissions.domain.checklists import checklist
 from seonggwa.submissions.models import State
 
 
 def _nothing_missing(submission) -> str | None:
-    from seonggwa.submissions.domain.submitting import checklist
-
     found = checklist(submission)
     if found is None or found.complete:
         return None
