@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "seonggwa.panels",
     "seonggwa.sheets",
     "seonggwa.appeals",
+    "seonggwa.examples",  # the built-in examples, above every part they load
     "seonggwa.access",
     "seonggwa.office",
     "seonggwa.portal",

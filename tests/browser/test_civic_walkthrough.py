@@ -7,7 +7,7 @@ panel's re-review revises a rating; the officer publishes the final result and r
 whole trail. Every step is screenshotted at 1280 and 375 CSS pixels
 (``SEONGGWA_SCREENSHOTS``, default a folder under /tmp), and checked in the database.
 
-The example is the one ``make run`` loads (:mod:`seonggwa.evaluations.domain.civic_platform`):
+The example is the one ``make run`` loads (:mod:`seonggwa.examples.civic_platform`):
 강서구 is left before its submission for exactly this walk.
 """
 
@@ -37,7 +37,7 @@ def civic(transactional_db, live_server, settings, tmp_path):
     does); the accounts then stand for real ones, since demo accounts are refused with
     debug off, as here."""
     from seonggwa.accounts.models import Profile
-    from seonggwa.evaluations.domain import civic_platform
+    from seonggwa.examples import civic_platform
 
     settings.MEDIA_ROOT = tmp_path / "media"  # documents submitted here and in the demo
     civic_platform.load_civic_platform_2018()
@@ -85,8 +85,8 @@ def test_a_district_from_submission_to_its_published_result(civic, browser, live
 
     from seonggwa.appeals.models import Appeal, Notice, Outcome
     from seonggwa.core.models import AuditEvent
-    from seonggwa.evaluations.domain import civic_platform
     from seonggwa.evaluations.models import Result, Status
+    from seonggwa.examples import civic_platform
     from seonggwa.panels.models import Seat
     from seonggwa.sheets.models import Sheet, SheetState
     from seonggwa.submissions.models import State, Submission

@@ -9,7 +9,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from seonggwa.accounts.models import Profile, Role
-from seonggwa.evaluations.domain.civic_platform import load_civic_demo, load_civic_platform_2018
+from seonggwa.examples.civic_platform import load_civic_demo, load_civic_platform_2018
 from seonggwa.registry.models import Organisation, OrganisationKind
 from seonggwa.schedules.models import Window, WindowState
 

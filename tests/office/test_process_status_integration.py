@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from test_no_developer_text import developer_text
 
-from seonggwa.evaluations.domain import civic_platform as civic
 from seonggwa.evaluations.models import Result, Round
+from seonggwa.examples import civic_platform as civic
 from seonggwa.office import process_status
 
 pytestmark = pytest.mark.django_db

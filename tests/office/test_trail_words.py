@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from seonggwa.accounts.models import Profile, Role
 from seonggwa.appeals.models import ResultLock
-from seonggwa.evaluations.domain.civic_platform import load_civic_demo, load_civic_platform_2018
+from seonggwa.examples.civic_platform import load_civic_demo, load_civic_platform_2018
 
 pytestmark = pytest.mark.django_db
 

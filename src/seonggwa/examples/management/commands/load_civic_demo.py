@@ -5,7 +5,7 @@ through. DEBUG only; ``seonggwa run`` calls it after ``load_seoul`` and ``demo_u
 from django.core.management.base import BaseCommand, CommandError
 
 from seonggwa.accounts.demo import DemoRefused
-from seonggwa.evaluations.domain.civic_platform import load_civic_demo, load_civic_platform_2018
+from seonggwa.examples.civic_platform import load_civic_demo, load_civic_platform_2018
 
 
 class Command(BaseCommand):
