@@ -1,7 +1,7 @@
 """Reader of the 2018 civic-platform evaluation plan (``civic_platform_2018.yaml``, seed 003).
 
 Pure Python (standard library + PyYAML), no Django: the loader
-(:mod:`seonggwa.evaluations.domain.civic_platform`), the command line and the tests share
+(:mod:`seonggwa.examples.civic_platform`), the command line and the tests share
 it. :func:`load_civic_platform_2018` validates the file against itself and raises
 :class:`~seonggwa.data.seoul.reader.SeoulDataError` naming the entry of the first
 problem: every district once, the project-year counts adding up to the printed number
