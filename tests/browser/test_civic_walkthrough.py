@@ -110,11 +110,11 @@ def test_a_district_from_submission_to_its_published_result(civic, browser, live
         for n, code in enumerate(codes):
             page.set_input_files(f"#file-{code}", files=[{
                 "name": f"강서구 제출서류 {n + 1}.pdf", "mimeType": "application/pdf", "buffer": PDF}])
-            page.locator(f"form:has(#file-{code}) button[type=submit]").click()
-            page.wait_for_load_state()
+            with page.expect_navigation():
+                page.locator(f"form:has(#file-{code}) button[type=submit]").click()
             _no_error_page(page)
-        page.locator("form[action$='/submit/'] button[type=submit]").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.locator("form[action$='/submit/'] button[type=submit]").click()
         _shots(page, "02-submitted")
         assert Submission.objects.get(round=rnd, subject=subject).state == State.SUBMITTED
 
@@ -126,14 +126,14 @@ def test_a_district_from_submission_to_its_published_result(civic, browser, live
         own_head = users[f"head-{roman}"]
         page.select_option("#id_member", str(own_head.pk))
         page.select_option("#id_seat_code", "peer_year1")
-        page.locator("form:has(#id_member) button[type=submit]").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.locator("form:has(#id_member) button[type=submit]").click()
         assert "이해충돌" in page.locator("[role=alert]").first.inner_text()
         _shots(page, "04-conflict-refused")
         assert not Seat.objects.filter(round=rnd, subject=subject, member=own_head).exists()
 
-        page.get_by_role("button", name="기본 구성 적용").click()  # the city's two members
-        page.wait_for_load_state()
+        with page.expect_navigation():  # the city's two members
+            page.get_by_role("button", name="기본 구성 적용").click()
         for seat_code, username in civic_platform.demo_panel(civic, district):
             member = users[username]
             if Seat.objects.filter(round=rnd, subject=subject, member=member).exists():
@@ -141,12 +141,12 @@ def test_a_district_from_submission_to_its_published_result(civic, browser, live
             if seat_code == "district":  # the district's own team leader, by the plan
                 page.fill(f"#lift-{member.pk}-same_district",
                           "평가계획에 따라 해당 자치구 담당 팀장이 평가단에 참여합니다.")
-                page.locator(f"form:has(#lift-{member.pk}-same_district) button").click()
-                page.wait_for_load_state()
+                with page.expect_navigation():
+                    page.locator(f"form:has(#lift-{member.pk}-same_district) button").click()
             page.select_option("#id_member", str(member.pk))
             page.select_option("#id_seat_code", seat_code)
-            page.locator("form:has(#id_member) button[type=submit]").click()
-            page.wait_for_load_state()
+            with page.expect_navigation():
+                page.locator("form:has(#id_member) button[type=submit]").click()
             _no_error_page(page)
         _shots(page, "05-panel-seated")
         panel = Seat.objects.filter(round=rnd, subject=subject, ended_at__isnull=True)
@@ -164,8 +164,8 @@ def test_a_district_from_submission_to_its_published_result(civic, browser, live
                     page.fill(f"#id-{code}-{part}", f"{district} {code} {part}: 위원 {n + 1}의 의견")
             if n == 0:
                 _shots(page, "06-sheet-filled")
-            page.locator("button[name=action][value=submit]").click()
-            page.wait_for_load_state()
+            with page.expect_navigation():
+                page.locator("button[name=action][value=submit]").click()
             _no_error_page(page)
             if n == 0:
                 _shots(page, "07-sheet-submitted")
@@ -177,11 +177,11 @@ def test_a_district_from_submission_to_its_published_result(civic, browser, live
         page = contexts[1].new_page()
         page.goto(live_server.url + reverse("office:sheets_desk", args=[rnd.pk]))
         page.fill(f"#id-{subject.pk}-Q", DESK_REVIEW)
-        page.locator("form button[type=submit]").last.click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.locator("form button[type=submit]").last.click()
         page.goto(live_server.url + reverse("office:sheets_round", args=[rnd.pk]))
-        page.locator(f"form:has(input[name=subject][value='{subject.pk}']) button").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.locator(f"form:has(input[name=subject][value='{subject.pk}']) button").click()
         _shots(page, "08-aggregation")
         result = Result.objects.get(round=rnd, subject=subject)
         assert result.status == Status.DRAFT and result.band_code
@@ -189,8 +189,8 @@ def test_a_district_from_submission_to_its_published_result(civic, browser, live
         # 5. The officer reviews the outgoing message and releases it.
         page.goto(live_server.url + reverse("office:appeals_release", args=[rnd.pk]))
         _shots(page, "09-release-review")
-        page.get_by_role("button", name="함께 통보").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_role("button", name="함께 통보").click()
         _shots(page, "10-released")
         appeal = Appeal.objects.get(result=result)
         assert Notice.objects.filter(user=platform, result=result).exists()
@@ -204,8 +204,8 @@ def test_a_district_from_submission_to_its_published_result(civic, browser, live
                                  "반영하지 않았습니다. 재심의를 요청합니다.")
         page.set_input_files("#id_files", files=[{
             "name": "추가자료.pdf", "mimeType": "application/pdf", "buffer": PDF}])
-        page.get_by_role("button", name="이의신청 제출").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_role("button", name="이의신청 제출").click()
         _shots(page, "12-objection-filed")
         appeal.refresh_from_db()
         assert hasattr(appeal, "objection")
@@ -218,8 +218,8 @@ def test_a_district_from_submission_to_its_published_result(civic, browser, live
         page.check("input[name=outcome][value=revised]")
         page.fill("#id_reason", "평가단 재심의: 결과보고서 3장의 실적을 확인하여 G2 평점 하나를 "
                                 "올립니다.")
-        page.get_by_role("button", name="재심의 결과 기록").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_role("button", name="재심의 결과 기록").click()
         _shots(page, "13-re-reviewed")
         appeal.refresh_from_db()
         result.refresh_from_db()
@@ -228,8 +228,8 @@ def test_a_district_from_submission_to_its_published_result(civic, browser, live
 
         # 8. The officer publishes the final result.
         page.goto(live_server.url + reverse("office:result", args=[result.pk]))
-        page.locator(".actions form button[type=submit]").filter(has_text="공개").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.locator(".actions form button[type=submit]").filter(has_text="공개").click()
         _shots(page, "14-published")
         result.refresh_from_db()
         assert result.status == Status.PUBLISHED
