@@ -69,8 +69,8 @@ def test_the_officer_releases_and_the_organisation_objects_once(world, browser, 
         assert "마포구 시민협력플랫폼" in review and "은평구 시민협력플랫폼" in review
         _shots(page, "01-release-review")
         assert not Appeal.objects.exists()  # reviewing sends nothing
-        page.get_by_role("button", name="결과 2건 함께 통보").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_role("button", name="결과 2건 함께 통보").click()
         assert "결과 2건을 통보했습니다" in page.locator("body").inner_text()
         _shots(page, "02-released")
         appeal = Appeal.objects.get(result=mapo)
@@ -87,8 +87,8 @@ def test_the_officer_releases_and_the_organisation_objects_once(world, browser, 
         _shots(page, "04-objection-form")
 
         # 3. An empty objection is refused in Korean and changes nothing.
-        page.get_by_role("button", name="이의신청 제출").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_role("button", name="이의신청 제출").click()
         assert "이의신청 사유" in page.locator("#objection-form").inner_text()
         assert page.locator("#objection-form .errors, #objection-form [role=alert]").count()
         _shots(page, "05-objection-refused")
@@ -98,8 +98,8 @@ def test_the_officer_releases_and_the_organisation_objects_once(world, browser, 
         page.fill("#id_reasons", REASONS)
         page.set_input_files("#id_files", files=[{
             "name": "하반기 실적.pdf", "mimeType": "application/pdf", "buffer": PDF}])
-        page.get_by_role("button", name="이의신청 제출").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_role("button", name="이의신청 제출").click()
         shown = page.locator("body").inner_text()
         assert "이의신청을 접수했습니다" in shown and REASONS in shown and "하반기 실적.pdf" in shown
         assert page.get_by_role("button", name="이의신청 제출").count() == 0  # only once

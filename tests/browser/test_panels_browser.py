@@ -53,8 +53,8 @@ def test_challenge_decision_and_recusal(browser, live_server, civic):
     assert "한교수" in page.locator("main").inner_text()
     page.locator("select[name=member]").select_option(str(civic["expert1"].pk))
     page.locator("textarea[name=reason]").fill("평가 대상 사업을 공개적으로 비판해 왔습니다.")
-    page.get_by_role("button", name="기피 신청").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="기피 신청").click()
     _shots(page, "01-challenge-filed")
     challenge = Challenge.objects.get()
     assert challenge.state == ChallengeState.FILED
@@ -66,8 +66,8 @@ def test_challenge_decision_and_recusal(browser, live_server, civic):
     _shots(page, "02-challenge-to-decide")
     page.get_by_label("인용(위원을 평가단에서 제외)").check()
     page.locator("textarea[name=reason]").fill("공정성에 대한 우려가 구체적입니다.")
-    page.get_by_role("button", name="결정").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="결정").click()
     assert "인용" in page.locator("main").inner_text()
     _shots(page, "03-challenge-accepted")
     challenge.refresh_from_db()
@@ -83,8 +83,8 @@ def test_challenge_decision_and_recusal(browser, live_server, civic):
     context, page = _open(browser, live_server, civic["city1"], reverse("office:panels_mine"))
     _shots(page, "05-member-page")
     page.get_by_label("회피 사유").fill("평가 대상 플랫폼의 운영위원을 겸하고 있습니다.")
-    page.get_by_role("button", name="회피 신청").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="회피 신청").click()
     _shots(page, "06-recused")
     assert Recusal.objects.get().member == civic["city1"]
     assert not Seat.objects.filter(member=civic["city1"], ended_at__isnull=True).exists()

@@ -90,14 +90,14 @@ def test_an_added_day_off_moves_a_due_date_on_the_schedule_page(world, browser, 
         assert thursday.isoformat() in _notification(page)
         _shots(page, "01-before")
 
-        page.get_by_role("link", name="추가 휴일(임시공휴일) 관리").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_role("link", name="추가 휴일(임시공휴일) 관리").click()
         page.fill("#id_date", wednesday.isoformat())
         page.fill("#id_name", DAY_OFF_NAME)
         page.fill("#id_reason", "국무회의 의결(관보 게재)")
         _shots(page, "02-day-off-form")
-        page.get_by_role("button", name="등록").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_role("button", name="등록").click()
         told = page.locator("body").inner_text()
         assert "추가 휴일로 지정했습니다" in told and "다시 계산했습니다" in told
         assert f"{calendar.format_date(thursday)} → {calendar.format_date(friday)}" in told
