@@ -492,5 +492,5 @@ def sheets_aggregation(request, round_id: int, subject_id: int):
         "nav": "sheets", "round": round_, "subject": subject, "result": result,
         "x": explanation, "version": concurrency.version_of(round_),
         "closed": domain.scoring_closed(round_, subject),
-        "rounding": _("소수점 %(d)s자리에서 반올림(사사오입)") % {
+        "rounding": _("소수점 %(d)s자리까지 반올림(사사오입)") % {
             "d": explanation.framework.decimals} if explanation else ""})
