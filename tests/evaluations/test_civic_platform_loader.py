@@ -13,7 +13,7 @@ from seonggwa.accounts.demo import DEMO_PASSWORD, DemoRefused
 from seonggwa.accounts.models import Role, role_of
 from seonggwa.core.models import AuditEvent
 from seonggwa.data.seoul import civic_platform as civic_data
-from seonggwa.evaluations.domain.scoring import framework_for
+from seonggwa.evaluations.domain.frameworks import framework_for
 from seonggwa.evaluations.models import Round, Scheme, Subject, SubjectKind
 from seonggwa.examples import civic_platform as civic
 from seonggwa.registry.models import Organisation, OrganisationKind

@@ -53,7 +53,7 @@ from seonggwa.core.audit import record
 from seonggwa.data.seoul import civic_platform as civic_data
 from seonggwa.evaluations.domain import frameworks, workflow
 from seonggwa.evaluations.domain.assignments import assign
-from seonggwa.evaluations.domain.scoring import framework_for
+from seonggwa.evaluations.domain.frameworks import framework_for
 from seonggwa.evaluations.domain.subjects import subjects_for
 from seonggwa.evaluations.models import Assignment, Result, Round, Scheme, Subject, SubjectKind
 from seonggwa.panels.domain.conflicts import check_conflicts, lift_conflict

@@ -8,10 +8,10 @@ from decimal import Decimal
 from django import forms
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from seonggwa.core.identifiers import KEY_MAX_LENGTH, validate_key
+from seonggwa.core.language import is_english
 from seonggwa.evaluations.domain import decisions as policies
 from seonggwa.evaluations.models import DueAdjustment, FollowUpStatus
 from seonggwa.registry.models import ContractPeriod, FigureKind, Organisation
@@ -69,7 +69,7 @@ class WhatIfForm(forms.Form):
 
     def __init__(self, *args, years=(), **kwargs):
         super().__init__(*args, **kwargs)
-        english = (get_language() or "ko").startswith("en")
+        english = is_english()
         self.fields["policy"].choices = [("", _("선택 안 함"))] + [
             (p.id, f"{p.label_en if english else p.label_ko} ({p.effective_from:%Y-%m-%d}~)")
             for p in policies.policies()

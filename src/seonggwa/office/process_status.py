@@ -18,12 +18,12 @@ from datetime import date
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Max, Min, Q
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from seonggwa.appeals.models import Appeal, AppealState, Outcome
+from seonggwa.core.language import is_english, shown
 from seonggwa.evaluations.domain.errors import WorkflowError
-from seonggwa.evaluations.domain.scoring import framework_for
+from seonggwa.evaluations.domain.frameworks import framework_for
 from seonggwa.evaluations.models import Result, Round, Subject
 from seonggwa.panels.domain import seats as panel_seats
 from seonggwa.panels.domain.conflicts import panel_rules
@@ -48,7 +48,7 @@ def has_process(round_: Round) -> bool:
 
 
 def _shown(label: str, label_en: str) -> str:
-    return label_en if (get_language() or "").startswith("en") and label_en else label
+    return shown(label, label_en)
 
 
 # ----------------------------------------------------------------------------- deadlines
@@ -198,7 +198,7 @@ def _submission(round_: Round, subject: Subject) -> SubjectSubmission | None:
         return None  # the framework asks for no submission
     check = found[0]
     sub = check.submission
-    english = (get_language() or "").startswith("en")
+    english = is_english()
     missing = [(d.label_en if english and d.label_en else d.label)
                for d in check.missing_documents]
     missing += [_("정량 실적: %(name)s") % {"name": _shown(i.name, i.name_en or "")}

@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import translation
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from seonggwa.appeals.models import Outcome
 from seonggwa.core import concurrency
 from seonggwa.core.formatting import format_score
+from seonggwa.core.language import is_english
 from seonggwa.core.models import AuditEvent
 from seonggwa.evaluations.domain.decisions import decision_label, policy_label
 from seonggwa.evaluations.interfaces.presentation import framework_version_label
@@ -229,7 +230,7 @@ def code_labels(round_: Round | None) -> dict[str, str]:
 
 
 def _walk(node, labels: dict[str, str]) -> None:
-    english = (get_language() or "").startswith("en")
+    english = is_english()
     if isinstance(node, dict):
         code, label = node.get("code"), node.get("label") or node.get("name")
         if isinstance(code, str) and isinstance(label, str):

@@ -49,7 +49,7 @@ from seonggwa.core.audit import record_many, resolve_actor
 from seonggwa.core.statemachine import TransitionRefused
 from seonggwa.evaluations.domain import inputs, workflow
 from seonggwa.evaluations.domain.errors import WorkflowError
-from seonggwa.evaluations.domain.scoring import framework_for
+from seonggwa.evaluations.domain.frameworks import framework_for
 from seonggwa.evaluations.models import Rating, Result, Round, Status
 from seonggwa.schedules.domain import windows
 

@@ -18,19 +18,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import numpy as np
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from seonggwa import engine
+from seonggwa.core.language import is_english
 from seonggwa.evaluations.domain.frameworks import OUTSOURCING_TOTALS_PRESET, bundled_preset
 
 # The outsourcing framework's decision codes (``decisions:`` of its document).
 EXCLUDE = "exclude"
 ELIGIBLE = "eligible"
-
-
-def _english() -> bool:
-    return (get_language() or "").startswith("en")
 
 
 def _plain(value) -> str:
@@ -47,7 +43,7 @@ class DecisionView:
 
     @property
     def label(self) -> str:
-        return (self.label_en if _english() else self.label_ko) or self.label_ko
+        return (self.label_en if is_english() else self.label_ko) or self.label_ko
 
     @property
     def excluded(self) -> bool:
@@ -73,7 +69,7 @@ class PolicyView:
 
     @property
     def label(self) -> str:
-        return (self.label_en if _english() else self.label_ko) or self.label_ko
+        return (self.label_en if is_english() else self.label_ko) or self.label_ko
 
     def decide(self, score) -> DecisionView:
         """The engine's decision for one published total under this policy."""

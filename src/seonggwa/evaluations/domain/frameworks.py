@@ -24,6 +24,16 @@ OUTSOURCING_TOTALS_PRESET = "seoul-outsourcing-published-total"
 OUTSOURCING_PRESET = "seoul-outsourcing"
 
 
+def framework_for(round_: Round) -> engine.Framework:
+    """The framework a round is evaluated under (its pinned version's document).
+
+    Refused with the round named when no version is pinned yet, so no caller scores or
+    labels a round against a guessed framework."""
+    if round_.framework_version_id is None:
+        raise WorkflowError(_("%(round)s에 평가틀 버전이 지정되지 않았습니다.") % {"round": round_})
+    return round_.framework_version.framework
+
+
 def frameworks_by_id(version_ids) -> dict[int, engine.Framework]:
     """Frameworks of several stored versions; documents are read only for checksums not
     parsed yet (pages label thousands of results with one small query)."""

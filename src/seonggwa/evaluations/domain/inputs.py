@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from seonggwa import engine
 from seonggwa.core.audit import record_many, resolve_actor
 from seonggwa.evaluations.domain.errors import WorkflowError
-from seonggwa.evaluations.domain.scoring import framework_for
+from seonggwa.evaluations.domain.frameworks import framework_for
 from seonggwa.evaluations.models import (
     ClassificationOverride,
     Measurement,

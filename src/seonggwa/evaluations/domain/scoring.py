@@ -28,6 +28,7 @@ from seonggwa.core.audit import record_many
 from seonggwa.evaluations.domain import decisions
 from seonggwa.evaluations.domain.decisions import decision_date
 from seonggwa.evaluations.domain.errors import WorkflowError
+from seonggwa.evaluations.domain.frameworks import framework_for
 from seonggwa.evaluations.models import (
     AreaOutcome,
     ClassificationOverride,
@@ -41,12 +42,6 @@ from seonggwa.evaluations.models import (
     Subject,
 )
 from seonggwa.registry.models import Organisation, Service
-
-
-def framework_for(round_: Round) -> engine.Framework:
-    if round_.framework_version_id is None:
-        raise WorkflowError(_("%(round)s에 평가틀 버전이 지정되지 않았습니다.") % {"round": round_})
-    return round_.framework_version.framework
 
 
 def _float(value) -> float:

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import QuerySet
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from seonggwa import engine
 from seonggwa.core import charts
+from seonggwa.core.language import is_english
 from seonggwa.evaluations.domain import decisions as policies
 from seonggwa.evaluations.domain import frameworks, statistics
 from seonggwa.evaluations.models import Result, Status
@@ -47,7 +47,7 @@ def band_label(code: str, framework=None) -> str:
     there is no grade, the code itself only for a framework no longer known)."""
     if not code:
         return ""
-    english = (get_language() or "").startswith("en")
+    english = is_english()
     for band in framework.bands if framework is not None else ():
         if band.code == code:
             return (band.label_en if english else None) or band.label
@@ -57,7 +57,7 @@ def band_label(code: str, framework=None) -> str:
 def framework_version_label(framework: engine.Framework, version: str) -> str:
     """A stored framework version as officials read it: its title in the active language
     and its version ("민간위탁 종합성과평가 (총점 공개분) (published-total)")."""
-    english = (get_language() or "").startswith("en")
+    english = is_english()
     title = (framework.title_en if english else None) or framework.title
     return f"{title} ({version})"
 

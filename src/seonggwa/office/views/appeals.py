@@ -37,7 +37,7 @@ from seonggwa.appeals.models.appeals import REASONS_MAX
 from seonggwa.core import concurrency
 from seonggwa.core.listing import paginate
 from seonggwa.evaluations.domain.errors import WorkflowError
-from seonggwa.evaluations.domain.scoring import framework_for
+from seonggwa.evaluations.domain.frameworks import framework_for
 from seonggwa.evaluations.models import Rating, Round, Status
 from seonggwa.schedules.domain import windows
 

@@ -10,12 +10,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from seonggwa.access.policy import visible_results, visible_rounds
 from seonggwa.core import concurrency
+from seonggwa.core.language import shown
 from seonggwa.core.listing import paginate
 from seonggwa.evaluations.domain import decisions, lifecycle, workflow
 from seonggwa.evaluations.domain.decisions import decision_date
@@ -25,14 +25,6 @@ from seonggwa.evaluations.models import AreaOutcome, Round, Status
 
 from ..access import office_required
 from .results import ahead, result_actions
-
-
-def _english() -> bool:
-    return (get_language() or "").startswith("en")
-
-
-def _label(ko: str, en: str | None) -> str:
-    return (en or ko) if _english() else ko
 
 
 @require_safe
@@ -75,8 +67,8 @@ def round_detail(request, pk: int):
             r.actions = result_actions(request.user, r)
             r.version = versions[r.pk]
     if framework is not None:
-        areas = [(a.code, _label(a.name, a.name_en)) for a in framework.areas]
-        bands = {b.code: _label(b.label, b.label_en) for b in framework.bands}
+        areas = [(a.code, shown(a.name, a.name_en)) for a in framework.areas]
+        bands = {b.code: shown(b.label, b.label_en) for b in framework.bands}
         points = {(o.result_id, o.area): o.points for o in
                   AreaOutcome.objects.filter(result__in=results)}
         for r in results:
@@ -90,8 +82,8 @@ def round_detail(request, pk: int):
         "officer_view": officer_view, "round_actions": round_actions(request.user, rnd),
         "next": request.get_full_path(),
         "areas": areas, "policy": policy, "decision_date": decision_date(rnd),
-        "framework_title": _label(framework.title, framework.title_en) if framework else "",
-        "bands": [(_label(b.label, b.label_en), b.lower, b.upper) for b in framework.bands]
+        "framework_title": shown(framework.title, framework.title_en) if framework else "",
+        "bands": [(shown(b.label, b.label_en), b.lower, b.upper) for b in framework.bands]
         if framework else [],
     })
 

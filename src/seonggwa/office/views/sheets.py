@@ -17,16 +17,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from seonggwa.access.sheets import Target, visible_sheets
 from seonggwa.core import concurrency
+from seonggwa.core.language import shown
 from seonggwa.core.listing import paginate
 from seonggwa.core.models import AuditEvent
 from seonggwa.evaluations.domain.errors import WorkflowError
-from seonggwa.evaluations.domain.scoring import framework_for
+from seonggwa.evaluations.domain.frameworks import framework_for
 from seonggwa.evaluations.models import Assignment, Result, Round, Status, Subject
 from seonggwa.schedules.domain import windows
 from seonggwa.sheets.domain import integrity
@@ -36,14 +36,6 @@ from seonggwa.sheets.models import Sheet, SheetState
 
 #: Subjects per page of a round's progress and desk-review pages.
 PAGE_SIZE = 50
-
-
-def _english() -> bool:
-    return (get_language() or "").startswith("en")
-
-
-def _name(ko: str, en: str | None) -> str:
-    return (en or ko) if _english() else ko
 
 
 def _require(request, perm: str, obj=None) -> None:
@@ -138,7 +130,7 @@ def _rows(sheet_or_none, framework, posted=None, skipped=()) -> list[Row]:
     rows = []
     for ind in domain.sheet_indicators(framework):
         scale = ind.scale
-        row = Row(ind.code, _name(ind.name, ind.name_en), ind.kind, domain.needs_texts(ind),
+        row = Row(ind.code, shown(ind.name, ind.name_en), ind.kind, domain.needs_texts(ind),
                   _choices(scale), integrity.plain_number(f"{scale.min:g}"),
                   integrity.plain_number(f"{scale.max:g}"),
                   not_applicable=ind.code in skipped)
@@ -263,7 +255,7 @@ def _field_labels() -> dict[str, str]:
 
 
 def _indicator_names(framework) -> dict[str, str]:
-    return {ind.code: _name(ind.name, ind.name_en) for ind in framework.indicators}
+    return {ind.code: shown(ind.name, ind.name_en) for ind in framework.indicators}
 
 
 @require_safe
@@ -425,7 +417,7 @@ def sheets_desk(request, round_id: int):
                      "closed": domain.scoring_closed(round_, s)})
     return render(request, "office/sheets/desk.html", {
         "nav": "sheets", "round": round_, "page": page, "rows": rows,
-        "indicators": [(ind.code, _name(ind.name, ind.name_en), ind.points) for ind in indicators],
+        "indicators": [(ind.code, shown(ind.name, ind.name_en), ind.points) for ind in indicators],
         "problems": problems, "version": concurrency.version(changes),
         "label": officer.DESK_LABEL}, status=status)
 

@@ -20,13 +20,14 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from seonggwa.access.submissions import visible_subjects
 from seonggwa.core import concurrency
 from seonggwa.core.downloads import XLSX, attachment
+from seonggwa.core.language import is_english
 from seonggwa.core.listing import paginate
 from seonggwa.core.xlsx import WorkbookRefused
 from seonggwa.evaluations.models import Measurement, Round, Subject
@@ -44,12 +45,8 @@ REASON_HELP = gettext_lazy("기한 밖에 기관을 대신해 처리할 때 필�
                            "변경 이력에 남습니다.")
 
 
-def _english() -> bool:
-    return (get_language() or "").startswith("en")
-
-
 def _doc_label(rule) -> str:
-    return rule.label_en if _english() else rule.label
+    return rule.label_en if is_english() else rule.label
 
 
 # ----------------------------------------------------------------------------- forms
@@ -80,7 +77,7 @@ class ActualsForm(forms.Form):
         stored = stored or {}
         for ind in indicators:
             unit = f" ({ind.unit})" if ind.unit else ""
-            name = (ind.name_en or ind.name) if _english() else ind.name
+            name = (ind.name_en or ind.name) if is_english() else ind.name
             self.fields[f"actual_{ind.code}"] = forms.DecimalField(
                 label=f"{name}{unit}", required=False, max_digits=20, decimal_places=6,
                 initial=stored.get(ind.code),

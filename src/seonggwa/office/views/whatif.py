@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from django.shortcuts import render
-from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
+from seonggwa.core.language import is_english
 from seonggwa.evaluations.domain import decisions as policies
 from seonggwa.evaluations.domain.whatif import what_if
 from seonggwa.evaluations.interfaces import presentation
@@ -37,7 +37,7 @@ def what_if_view(request):
             r["key"] = keys.get(r["service_id"])
             r["old_label"] = presentation.decision_label(r["old_decision"])
             r["new_label"] = presentation.decision_label(r["new_decision"])
-        english = (get_language() or "ko").startswith("en")
+        english = is_english()
         context.update({
             "summary": summary,
             "by_year": sorted(summary["by_year"].items()),

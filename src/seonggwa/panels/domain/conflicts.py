@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from seonggwa.accounts.models import Role, role_of
 from seonggwa.core.audit import record, resolve_actor
 from seonggwa.evaluations.domain.errors import WorkflowError
-from seonggwa.evaluations.domain.scoring import framework_for
+from seonggwa.evaluations.domain.frameworks import framework_for
 from seonggwa.evaluations.models import Round, Status, Subject
 from seonggwa.panels.domain import rules
 from seonggwa.panels.domain.errors import PanelRefused, clean_reason

@@ -26,7 +26,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import gettext_lazy
+
+from seonggwa.core.language import shown
 
 SECTION = "panel"
 FIELDS = ("seats", "conflicts")
@@ -70,7 +72,7 @@ class SeatRule:
     @property
     def shown(self) -> str:
         """The label in the active language (the English one when given)."""
-        return self.label_en if get_language() == "en" and self.label_en else self.label
+        return shown(self.label, self.label_en)
 
     @property
     def group_label(self) -> str:

@@ -32,6 +32,7 @@ from django.db import connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from seonggwa.core import language
 from seonggwa.core.audit import record
 from seonggwa.evaluations.models import Round, Subject
 from seonggwa.schedules import signals
@@ -157,7 +158,7 @@ class Rule:
 def rules_of(round_: Round) -> dict[str, Rule]:
     """The deadline rules of the round's framework, by code (none: no rule windows; a
     framework without the section counts nothing and only fixed dates apply)."""
-    from seonggwa.evaluations.domain.scoring import framework_for
+    from seonggwa.evaluations.domain.frameworks import framework_for
 
     if round_.framework_version_id is None:
         return {}
@@ -180,7 +181,7 @@ def window_label(round_: Round, code: str) -> str:
 def display_label(window: Window, rules: Mapping[str, Rule], lang: str | None = None) -> str:
     """The window's name in the page's language (``rules``: its round's, read once per
     page)."""
-    if (lang or _lang()) != "en":
+    if (lang or language.lang()) != "en":
         return window.label
     rule = rules.get(window.code)
     return ((rule.label_en if rule else "") or KNOWN_LABELS.get(window.code, ("", ""))[1]
@@ -216,14 +217,10 @@ def state_on(window: Window, today: date) -> str:
     return WindowState.OPEN
 
 
-def _lang() -> str:
-    return "en" if (translation.get_language() or "ko").startswith("en") else "ko"
-
-
 def explain(window: Window, lang: str | None = None) -> str:
     """How the window's due date was set, in words: the counting of its rule, or the
     officer's date and reason; with any extension for a late notice."""
-    lang = lang or _lang()
+    lang = lang or language.lang()
     data = window.counted or {}
     if "start" in data:
         counted = Counted.from_json(data)
@@ -257,7 +254,7 @@ def require_open(round_: Round, subject: Subject | None, code: str, *,
     if window is None:
         raise DeadlineRefused(_("'%(what)s' 기한이 아직 정해지지 않았습니다. 담당관에게 "
                                 "문의하십시오.") % {"what": label})
-    lang = _lang()
+    lang = language.lang()
     if today < window.opens_on:
         raise DeadlineRefused(_("'%(what)s'은(는) %(opens)s부터 할 수 있습니다.") % {
             "what": label, "opens": calendar.format_date(window.opens_on, lang)})

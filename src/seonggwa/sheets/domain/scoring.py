@@ -31,8 +31,8 @@ from seonggwa.appeals.models import AppealState
 from seonggwa.core.audit import record
 from seonggwa.evaluations.domain import workflow
 from seonggwa.evaluations.domain.errors import WorkflowError
+from seonggwa.evaluations.domain.frameworks import framework_for
 from seonggwa.evaluations.domain.inputs import RatingEntry, record_ratings
-from seonggwa.evaluations.domain.scoring import framework_for
 from seonggwa.evaluations.models import (
     AreaOutcome,
     Assignment,

@@ -36,8 +36,8 @@ from seonggwa.core.audit import record, resolve_actor
 from seonggwa.core.models import AuditEvent
 from seonggwa.core.statemachine import StateMachine, Transition, TransitionRefused
 from seonggwa.evaluations.domain.errors import WorkflowError
+from seonggwa.evaluations.domain.frameworks import framework_for
 from seonggwa.evaluations.domain.inputs import RatingEntry, check_rating, record_ratings
-from seonggwa.evaluations.domain.scoring import framework_for
 from seonggwa.evaluations.models import Assignment, NotApplicable, Result, Round, Status, Subject
 from seonggwa.schedules.domain import windows
 from seonggwa.schedules.models import Window

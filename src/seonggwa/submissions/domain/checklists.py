@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from seonggwa.evaluations.domain.scoring import framework_for
+from seonggwa.evaluations.domain.frameworks import framework_for
 from seonggwa.evaluations.models import Measurement, NotApplicable, Round, Subject
 from seonggwa.schedules.models import Schedule, Window
 from seonggwa.submissions.domain.rules import SECTION, DocumentRule, SubmissionRules, parse
