@@ -125,6 +125,9 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+# Messages resolve Korean particle pairs ("을(를)") once the text is filled in.
+MESSAGE_STORAGE = "seonggwa.core.messages.ParticleStorage"
+
 AUTHENTICATION_BACKENDS = [
     # First: refuses every login attempt, right password or not, while locked out.
     "axes.backends.AxesStandaloneBackend",
