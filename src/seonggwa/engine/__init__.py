@@ -48,10 +48,9 @@ from .framework import (
     Framework,
     Indicator,
     Policy,
-    framework_from_dict,
-    load_framework,
 )
 from .longformat import COLUMNS, REQUIRED_COLUMNS, batch_from_rows, dated_batch_from_rows
+from .parse_framework import framework_from_dict, load_framework
 from .presets import list_presets, load_preset, resolve_framework
 from .rounding import format_fixed, round_half_up, round_half_up_array
 from .scales import Scale
