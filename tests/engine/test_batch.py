@@ -18,7 +18,7 @@ from seonggwa.engine import (
     score_batch,
     score_subject,
 )
-from seonggwa.engine.batch import band_indices
+from seonggwa.engine.decisions import band_indices
 
 from .conftest import mixed_document
 

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from seonggwa.engine import BatchInput, ScoringError, framework_from_dict, score_batch
-from seonggwa.engine.batch import _ranks
+from seonggwa.engine.lazy_outputs import competition_ranks
 
 from .conftest import mixed_document
 
@@ -209,4 +209,4 @@ def test_ranks_by_counting_equal_ranks_by_sorting(units, groups):
     basis = np.array(units, dtype=np.float64) / 100.0
     basis[::7] = NAN
     group = np.array(groups[: len(basis)], dtype=np.int32)
-    assert np.array_equal(_ranks(basis, group, 2, (0.0, 100.0)), _ranks(basis, group))
+    assert np.array_equal(competition_ranks(basis, group, 2, (0.0, 100.0)), competition_ranks(basis, group))

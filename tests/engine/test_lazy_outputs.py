@@ -25,7 +25,7 @@ from seonggwa.engine import (
     framework_from_dict,
     score_batch,
 )
-from seonggwa.engine.batch import _ranks
+from seonggwa.engine.lazy_outputs import competition_ranks
 
 from .conftest import mixed_document
 
@@ -109,7 +109,7 @@ def eager_reference(framework, batch: BatchInput, result) -> dict:
         "classification": classes,
         "class_overridden": overridden,
         "status": status,
-        "rank": _ranks(basis, batch.groups),  # by sorting, not by counting
+        "rank": competition_ranks(basis, batch.groups),  # by sorting, not by counting
     }
 
 

@@ -41,7 +41,7 @@ from typing import Any
 
 import numpy as np
 
-from .batch import BatchInput, ClassOverride
+from .batch_input import BatchInput, ClassOverride
 from .errors import InputError
 from .framework import Framework
 

@@ -13,7 +13,8 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
-from .batch import BatchInput, ClassOverride, score_batch
+from .batch import score_batch
+from .batch_input import BatchInput, ClassOverride
 from .errors import ScoringError
 from .framework import Framework
 from .results import AreaResult, IndicatorResult, SubjectResult, subject_result
