@@ -1046,8 +1046,9 @@ def profile_engine(scale: float = 1.0, repeat: int = 5, seed: int = SEED) -> dic
     """Where (a) spends its time: wall time of every engine function one score_batch calls.
 
     Wraps, for the duration of the measurement, the functions found in the namespaces of
-    ``seonggwa.engine.batch`` and ``seonggwa.engine.aggregation`` (plus the registered panel
-    method), so the breakdown follows the engine as it changes. Self time = the function's
+    the batch scorer's modules (``seonggwa.engine.batch`` and the step modules it calls)
+    and ``seonggwa.engine.aggregation`` (plus the registered panel method), so the
+    breakdown follows the engine as it changes. Self time = the function's
     own time minus the wrapped functions it called. The fastest of ``repeat`` calls is kept.
     """
 
@@ -1055,7 +1056,9 @@ def profile_engine(scale: float = 1.0, repeat: int = 5, seed: int = SEED) -> dic
     data = generate(fw, n_subjects_for(scale), seed)
     handle = prepare_engine(fw)
     batch = engine_batch(handle, data)
-    modules = [importlib.import_module(f"seonggwa.engine.{m}") for m in ("batch", "aggregation")]
+    modules = [importlib.import_module(f"seonggwa.engine.{m}") for m in (
+        "batch", "aggregation", "batch_input", "batch_plan", "ratings", "panel_scores",
+        "quantitative_scores", "applicability", "totals", "decisions", "lazy_outputs")]
     stack: list[list] = []
     stats: dict[str, list[float]] = {}
 
@@ -1085,7 +1088,7 @@ def profile_engine(scale: float = 1.0, repeat: int = 5, seed: int = SEED) -> dic
             if (
                 inspect.isfunction(obj)
                 and getattr(obj, "__module__", "").startswith("seonggwa.engine")
-                and name not in ("score_batch", "_fail", "_first")
+                and name not in ("score_batch", "first_cell")
             ):
                 saved.append((module, name, obj))
                 setattr(module, name, wrap(f"{obj.__module__.rsplit('.', 1)[-1]}.{name}", obj))

@@ -10,10 +10,11 @@ caller changes its own arrays after ``score_batch`` returned.
 from __future__ import annotations
 
 import copy
-import datetime as dt
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from seonggwa.engine import (
     STATUS_LABELS,
@@ -25,12 +26,10 @@ from seonggwa.engine import (
     framework_from_dict,
     score_batch,
 )
-from seonggwa.engine.batch import _ranks
+from seonggwa.engine.lazy_outputs import competition_ranks
 
-from .conftest import mixed_document
+from .factories import DAY, NAN, mixed_document
 
-NAN = np.nan
-DAY = dt.date(2023, 1, 1)
 LAZY = ("subject_ids", "panel_count", "achievement", "classification", "class_overridden",
         "status", "rank")
 
@@ -109,7 +108,7 @@ def eager_reference(framework, batch: BatchInput, result) -> dict:
         "classification": classes,
         "class_overridden": overridden,
         "status": status,
-        "rank": _ranks(basis, batch.groups),  # by sorting, not by counting
+        "rank": competition_ranks(basis, batch.groups),  # by sorting, not by counting
     }
 
 
@@ -176,12 +175,11 @@ def test_input_checks_stay_eager():
         score_batch(strict, batch, DAY)
 
 
-def test_ids_other_than_a_tuple_of_str_are_normalised():
-    framework = framework_from_dict(mixed_document())
-    values = np.full((2, len(framework.indicators), 3), 3.0)
-    values[:, 4:, :] = NAN
-    for ids in (["a", "b"], np.array(["a", "b"]), ("a", "b")):
-        result = score_batch(framework, BatchInput(ids, values=values), DAY)
-        assert result.subject_ids == ("a", "b") and len(result) == 2
-    assert score_batch(framework, BatchInput((1, 2), values=values), DAY).subject_ids == (
-        "1", "2")
+@given(st.lists(st.integers(0, 10_000), min_size=1, max_size=60),
+       st.lists(st.integers(-1, 1), min_size=60, max_size=60))
+def test_ranks_by_counting_equal_ranks_by_sorting(units, groups):
+    basis = np.array(units, dtype=np.float64) / 100.0
+    basis[::7] = NAN
+    group = np.array(groups[: len(basis)], dtype=np.int32)
+    assert np.array_equal(competition_ranks(basis, group, 2, (0.0, 100.0)),
+                          competition_ranks(basis, group))

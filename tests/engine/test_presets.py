@@ -1,4 +1,5 @@
-"""Every preset loads and validates; each scheme reproduces a hand-worked example."""
+"""Every preset loads and validates; each scheme reproduces a hand-worked example;
+presets built on a base."""
 
 from __future__ import annotations
 
@@ -18,6 +19,9 @@ from seonggwa.engine import (
     score_batch,
     score_subject,
 )
+from seonggwa.engine import presets as presets_module
+
+from .factories import MARCH_DAY
 
 PRESETS = ("seoul-outsourcing", "seoul-civic-platform-2018",
            "seoul-bsc-2020-citizen-communication", "seoul-bsc-2020-finance",
@@ -275,3 +279,67 @@ def test_joint_evaluation_share_met_and_rank_within_group():
     assert result.rank.tolist() == [2, 1, 2, 1]
     assert np.isnan(result.indicator_points[0, fmd])
     assert result.subject(0).indicators[fmd].status == "not_applicable"
+
+
+# --------------------------------------------------------------------------- base presets
+
+
+def test_published_total_preset_is_built_on_the_outsourcing_preset():
+    assert "seoul-outsourcing-published-total" in list_presets()
+    framework = load_preset("seoul-outsourcing-published-total")
+    base = load_preset("seoul-outsourcing")
+    assert (framework.id, framework.version) == ("seoul-outsourcing", "published-total")
+    assert framework.title == "민간위탁 종합성과평가 (총점 공개분)"
+    assert framework.indicator_codes == ("T",)
+    assert framework.indicator("T").kind == "direct" and framework.indicator("T").points == 100
+    assert framework.policies == base.policies and framework.decisions == base.decisions
+    assert framework.fingerprint != base.fingerprint
+    # The stored document is the resolved one and re-validates on its own.
+    assert "base" not in framework.document and "policies" in framework.document
+    assert framework_from_dict(framework.document).fingerprint == framework.fingerprint
+
+
+@pytest.mark.parametrize("published, day, rounded, decision", [
+    (80.51, MARCH_DAY, 80.51, "eligible"),
+    (74.995, MARCH_DAY, 75.00, "eligible"),   # half up to 75.00, decided on the rounded total
+    (74.994, MARCH_DAY, 74.99, "exclude"),
+    (59.99, dt.date(2020, 6, 1), 59.99, "exclude"),
+    (70.00, dt.date(2020, 6, 1), 70.00, "eligible"),  # the 60-point line of 2018-2021
+    (70.00, MARCH_DAY, 70.00, "exclude"),
+])
+def test_published_totals_are_decided_under_the_base_policies(published, day, rounded,
+                                                              decision):
+    framework = load_preset("seoul-outsourcing-published-total")
+    result = score_subject(framework, "svc", ratings={"T": [published]}, on_date=day)
+    assert result.total_rounded == rounded
+    assert result.decision == decision
+    assert not result.rescaled and result.scale_max == 100
+
+
+def fake_presets(monkeypatch, tmp_path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (tmp_path / f"{name}.yaml").write_text(text, encoding="utf-8")
+    monkeypatch.setattr(presets_module, "_preset_files",
+                        lambda: {p.stem: p for p in tmp_path.glob("*.yaml")})
+
+
+def test_base_cycles_and_unknown_bases_are_refused(monkeypatch, tmp_path):
+    fake_presets(monkeypatch, tmp_path, {"a": "base: b\n", "b": "base: a\n", "c": "base: c\n",
+                                         "d": "base: nowhere\nversion: x\n"})
+    for name, reason in [("a", "cycle of base presets (a -> b -> a)"),
+                         ("c", "cycle of base presets (c -> c)"),
+                         ("d", "unknown base preset 'nowhere'")]:
+        with pytest.raises(FrameworkError) as info:
+            load_preset(name)
+        assert info.value.field == "base" and reason in info.value.reason
+
+
+def test_base_keys_are_replaced_whole(monkeypatch, tmp_path):
+    base = ("id: tiny\nversion: '1'\ntitle: tiny\ntotal: 10\nareas:\n  - code: a\n    name: a\n"
+            "    indicators:\n      - {code: x, name: x, kind: direct, points: 10}\n")
+    fake_presets(monkeypatch, tmp_path, {
+        "tiny": base, "tiny-2": "base: tiny\nversion: '2'\n",
+        "tiny-3": "base: tiny-2\ntitle: third\n"})
+    third = load_preset("tiny-3")
+    assert (third.id, third.version, third.title) == ("tiny", "2", "third")
+    assert set(third.document) == {"id", "version", "title", "total", "areas"}

@@ -29,15 +29,10 @@ Errors
 
 from .achievement import DIRECTIONS, achievement, classify
 from .aggregation import aggregation_names, get_aggregation, register_aggregation
-from .batch import (
-    STATUS_LABELS,
-    BatchInput,
-    BatchResult,
-    ClassOverride,
-    decide_totals,
-    score_batch,
-)
+from .batch import BatchResult, score_batch
+from .batch_input import BatchInput, ClassOverride
 from .dated import DatedPart, DatedResults, score_by_date, take_rows
+from .decisions import decide_totals
 from .errors import FrameworkError, InputError, ScoringError, SeonggwaError
 from .framework import (
     KINDS,
@@ -48,14 +43,14 @@ from .framework import (
     Framework,
     Indicator,
     Policy,
-    framework_from_dict,
-    load_framework,
 )
 from .longformat import COLUMNS, REQUIRED_COLUMNS, batch_from_rows, dated_batch_from_rows
+from .parse_framework import framework_from_dict, load_framework
 from .presets import list_presets, load_preset, resolve_framework
+from .results import STATUS_LABELS, AreaResult, IndicatorResult, SubjectResult
 from .rounding import format_fixed, round_half_up, round_half_up_array
 from .scales import Scale
-from .subject import AreaResult, IndicatorResult, SubjectResult, score_subject
+from .subject import score_subject
 
 __all__ = [
     "COLUMNS",
@@ -87,7 +82,6 @@ __all__ = [
     "aggregation_names",
     "batch_from_rows",
     "classify",
-    "decide_totals",
     "dated_batch_from_rows",
     "decide_totals",
     "format_fixed",

@@ -20,7 +20,7 @@ missing-data rule).
 
 The 3-level classification (달성 / 일부달성 / 미달성 by default at 100% and 50%) is
 :func:`classify`; manual overrides with a mandatory reason are applied by the batch
-scorer (:class:`seonggwa.engine.batch.ClassOverride`).
+scorer (:class:`seonggwa.engine.batch_input.ClassOverride`).
 """
 
 from __future__ import annotations

@@ -20,7 +20,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from .batch import BatchInput, BatchResult, ClassOverride, score_batch
+from .batch import BatchResult, score_batch
+from .batch_input import BatchInput, ClassOverride
 from .errors import ScoringError
 from .framework import Framework
 from .results import SubjectResult

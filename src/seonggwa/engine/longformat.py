@@ -41,7 +41,7 @@ from typing import Any
 
 import numpy as np
 
-from .batch import BatchInput, ClassOverride
+from .batch_input import BatchInput, ClassOverride
 from .errors import InputError
 from .framework import Framework
 
@@ -399,9 +399,3 @@ def panel_ratings(framework: Framework, n: int, p: int, rows: np.ndarray, cols: 
     ratings = np.full((n, len(panel), p), np.nan)
     ratings[at] = values
     return ratings, 0
-
-
-def rows_with_numbers(rows: Iterable[Sequence[Any]], first: int = 2
-                      ) -> Iterable[tuple[int, Sequence[Any]]]:
-    """Number data rows as a spreadsheet does (header is row 1)."""
-    return enumerate(rows, start=first)

@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import FrameworkError
-from .framework import Framework, framework_from_dict, load_framework
+from .framework import Framework
+from .parse_framework import framework_from_dict, load_framework
 
 __all__ = ["list_presets", "load_preset", "preset_path", "resolve_framework",
            "resolve_preset_document"]

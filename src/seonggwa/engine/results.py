@@ -2,8 +2,7 @@
 
 :func:`subject_result` reads row ``i`` of a :class:`~seonggwa.engine.batch.BatchResult`
 into a :class:`SubjectResult`. This module depends on the framework only (the batch
-result is read through its attributes), so ``batch`` imports it and ``subject`` imports
-both without an import cycle.
+result is read through its attributes), so ``batch`` imports it without an import cycle.
 
 :class:`SubjectResult` names the framework id, version and fingerprint and the policy
 that produced it, and carries a per-area and per-indicator breakdown;

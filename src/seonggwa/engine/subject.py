@@ -1,9 +1,9 @@
-"""The single-subject scoring call (and, re-exported, :class:`SubjectResult`).
+"""The single-subject scoring call.
 
 :func:`score_subject` is a convenience over :func:`score_batch`: it builds a one-row
-:class:`BatchInput` and takes row 0 of the result, so single and batch scoring are the
-same code path. The result classes live in :mod:`seonggwa.engine.results` (which the
-batch module imports too: no import cycle) and are re-exported here.
+:class:`BatchInput` (:func:`subject_batch`, keyed by indicator code, ratings given as
+numbers or scale labels) and takes row 0 of the result, so single and batch scoring are
+the same code path. The result classes live in :mod:`seonggwa.engine.results`.
 """
 
 from __future__ import annotations
@@ -13,13 +13,13 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 
-from .batch import BatchInput, ClassOverride, score_batch
+from .batch import score_batch
+from .batch_input import BatchInput, ClassOverride
 from .errors import ScoringError
 from .framework import Framework
-from .results import AreaResult, IndicatorResult, SubjectResult, subject_result
-from .rounding import round_half_up
+from .results import SubjectResult
 
-__all__ = ["AreaResult", "IndicatorResult", "SubjectResult", "score_subject", "subject_result"]
+__all__ = ["score_subject", "subject_batch"]
 
 
 # --------------------------------------------------------------------------- single subject
@@ -115,8 +115,3 @@ def _group_index(framework: Framework, group: str | None, subject_id: str) -> np
         raise ScoringError(f"unknown group {group!r} (groups: {', '.join(framework.groups)})",
                            subject_id)
     return np.array([framework.groups.index(group)])
-
-
-def display(value: float | None, decimals: int) -> str:
-    """Half-up display text of a score ('' for None)."""
-    return "" if value is None else f"{round_half_up(value, decimals):.{decimals}f}"

@@ -1,6 +1,9 @@
-"""Float ratings (the long-format reader's ``values``, ratings read from the database)
+"""The panel ratings: a value off its scale is refused naming subject, indicator and member.
+
+Float ratings (the long-format reader's ``values``, ratings read from the database)
 score exactly as the compact integer ratings they stand for, and whatever is not a whole
-rating on the scale is still refused."""
+rating on the scale is still refused.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +14,51 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from seonggwa import engine
+from seonggwa.engine import BatchInput, ScoringError, score_batch
+
+from .factories import DAY, INTEGER, NAN, as_values, full_batch
+
 ROOT = Path(__file__).resolve().parents[2]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 eb = importlib.import_module("bench.engine")
 
-from seonggwa import engine  # noqa: E402
+
+def test_array_errors_name_subject_and_indicator(mixed):
+    values, actuals = full_batch(2)
+    values[1, 0, 2] = 6  # R1 scale is 1-5
+    with pytest.raises(ScoringError) as info:
+        score_batch(mixed, BatchInput(["a", "b"], values, actuals))
+    assert (info.value.subject, info.value.indicator, info.value.member) == ("b", "R1", 2)
+    values[1, 0, 2] = 3.5  # off the steps
+    with pytest.raises(ScoringError, match="steps of 1"):
+        score_batch(mixed, BatchInput(["a", "b"], values, actuals))
+    values[1, 0, 2] = NAN
+    values[0, 4, 0] = 3  # a panel value for a quantitative indicator
+    with pytest.raises(ScoringError, match="quantitative"):
+        score_batch(mixed, BatchInput(["a", "b"], values, actuals))
+    with pytest.raises(ScoringError, match="shape"):
+        score_batch(mixed, BatchInput(["a", "b"], values, actuals[:, :3]))
+
+
+def test_compact_input_errors():
+    ratings = np.full((2, 3, 3), 3, dtype=np.int16)
+    with pytest.raises(ScoringError, match="no_rating=0 lies on the scale of SV"):
+        score_batch(INTEGER, BatchInput(["a", "b"], ratings=ratings), DAY)
+    ratings[1, 0, 2] = 6  # R1 is 1-5
+    with pytest.raises(ScoringError, match="not on the scale") as info:
+        score_batch(INTEGER, BatchInput(["a", "b"], ratings=ratings, no_rating=-1), DAY)
+    assert (info.value.subject, info.value.indicator, info.value.member) == ("b", "R1", 2)
+    ratings[1, 0, 2] = 3
+    with pytest.raises(ScoringError, match="not both"):
+        score_batch(INTEGER, BatchInput(["a", "b"], as_values(INTEGER, ratings, -1),
+                                        ratings=ratings, no_rating=-1), DAY)
+    with pytest.raises(ScoringError, match="ratings has shape"):
+        score_batch(INTEGER, BatchInput(["a", "b"], ratings=ratings[:, :2], no_rating=-1), DAY)
+    with pytest.raises(ScoringError, match="actuals has shape"):
+        score_batch(INTEGER, BatchInput(["a", "b"], actuals=np.ones((2, 2)), ratings=ratings,
+                                        no_rating=-1), DAY)
 
 
 @pytest.fixture(scope="module")

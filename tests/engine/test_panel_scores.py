@@ -1,4 +1,6 @@
-"""The compact input form: ``BatchInput.ratings`` (panel indicators only, integers with a
+"""Panel indicators: sd in points, and the exact integer path scoring as the float path.
+
+The compact input form: ``BatchInput.ratings`` (panel indicators only, integers with a
 "no rating" marker, or floats with NaN) and [n, kq] actuals/targets.
 
 It must score exactly as the float ``values`` [n, k, p] form does — every output, bit for
@@ -7,66 +9,32 @@ bit — and a subject scored alone must equal the same subject in a batch.
 
 from __future__ import annotations
 
-import copy
-import datetime as dt
-
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from seonggwa.engine import BatchInput, ScoringError, framework_from_dict, score_batch
-from seonggwa.engine.batch import _ranks
+from seonggwa.engine import BatchInput, framework_from_dict, score_batch, score_subject
 
-from .conftest import mixed_document
-
-NAN = np.nan
-DAY = dt.date(2023, 1, 1)
-OUTPUTS = ("indicator_points", "indicator_sd", "panel_count", "achievement", "classification",
-           "class_overridden", "status", "area_points", "area_max", "total", "total_rounded",
-           "max_points", "band_index", "decision", "rank")
-
-
-def integer_document() -> dict:
-    """Every panel scale in whole steps of 1 (the exact integer path applies): a linear
-    1-5 rating, a table 1-5 rating and a 0-100 survey in whole points; three directions."""
-    doc = copy.deepcopy(mixed_document())
-    doc["scales"]["survey100"] = {"min": 0, "max": 100, "step": 1, "conversion": "ratio"}
-    qual = doc["areas"][0]["indicators"]
-    qual[2].update(scale="survey100", points=20)  # SV
-    del qual[3]  # D (direct points are continuous)
-    return doc
+from .factories import (
+    DAY,
+    INTEGER,
+    MIXED,
+    NAN,
+    OUTPUTS,
+    as_values,
+    assert_same,
+    integer_document,
+    widen,
+)
 
 
-INTEGER = framework_from_dict(integer_document())
-MIXED = framework_from_dict(mixed_document())
-
-
-def assert_same(a, b) -> None:
-    for name in OUTPUTS:
-        x, y = getattr(a, name), getattr(b, name)
-        assert np.array_equal(x, y, equal_nan=x.dtype.kind == "f"), name
-    assert a.override_reasons == b.override_reasons
-
-
-def as_values(framework, ratings: np.ndarray, marker: int | None) -> np.ndarray:
-    """The float [n, k, p] form of compact ratings (NaN for the marker)."""
-    n, _, p = ratings.shape
-    values = np.full((n, len(framework.indicators), p), NAN)
-    panel = [framework.indicator_index[code] for code in framework.panel_codes]
-    floats = ratings.astype(np.float64)
-    if marker is not None:
-        floats[ratings == marker] = NAN
-    values[:, panel, :] = floats
-    return values
-
-
-def widen(framework, compact: np.ndarray) -> np.ndarray:
-    """[n, kq] quantities -> [n, k] with NaN in the panel columns."""
-    wide = np.full((len(compact), len(framework.indicators)), NAN)
-    columns = [framework.indicator_index[code] for code in framework.quantitative_codes]
-    wide[:, columns] = compact
-    return wide
+def test_sd_is_reported_in_points_beside_the_combined_score(mixed):
+    result = score_subject(mixed, "S", ratings={"R1": [1, 3, 5]})
+    r1 = result.indicators[0]
+    # ratings 1,3,5: population sd = sqrt(8/3) scale units; 1 unit = 20/4 = 5 points
+    assert r1.sd == pytest.approx(np.sqrt(8 / 3) * 5)
+    assert r1.panel_count == 3
 
 
 @st.composite
@@ -169,44 +137,3 @@ def test_uint8_with_zero_marker_and_a_unanimous_panel():
     floats = score_batch(framework, BatchInput(["a", "b"], as_values(framework, ratings, 0)),
                          DAY)
     assert_same(result, floats)
-
-
-def test_compact_quantities_equal_the_wide_form():
-    ratings = np.full((2, 3, 3), 4, dtype=np.int16)
-    actuals = np.array([[90.0, 5.0, 60.0], [120.0, 0.0, NAN]])
-    targets = np.array([[100.0, 4.0, 50.0], [NAN, 4.0, 50.0]])
-    compact = score_batch(INTEGER, BatchInput(["a", "b"], actuals=actuals, targets=targets,
-                                              ratings=ratings, no_rating=-1), DAY)
-    wide = score_batch(INTEGER, BatchInput(["a", "b"], actuals=widen(INTEGER, actuals),
-                                           targets=widen(INTEGER, targets), ratings=ratings,
-                                           no_rating=-1), DAY)
-    assert_same(compact, wide)
-    assert compact.achievement[1, 4] == 1.0  # zero delays: the best result, capped
-
-
-def test_compact_input_errors():
-    ratings = np.full((2, 3, 3), 3, dtype=np.int16)
-    with pytest.raises(ScoringError, match="no_rating=0 lies on the scale of SV"):
-        score_batch(INTEGER, BatchInput(["a", "b"], ratings=ratings), DAY)
-    ratings[1, 0, 2] = 6  # R1 is 1-5
-    with pytest.raises(ScoringError, match="not on the scale") as info:
-        score_batch(INTEGER, BatchInput(["a", "b"], ratings=ratings, no_rating=-1), DAY)
-    assert (info.value.subject, info.value.indicator, info.value.member) == ("b", "R1", 2)
-    ratings[1, 0, 2] = 3
-    with pytest.raises(ScoringError, match="not both"):
-        score_batch(INTEGER, BatchInput(["a", "b"], as_values(INTEGER, ratings, -1),
-                                        ratings=ratings, no_rating=-1), DAY)
-    with pytest.raises(ScoringError, match="ratings has shape"):
-        score_batch(INTEGER, BatchInput(["a", "b"], ratings=ratings[:, :2], no_rating=-1), DAY)
-    with pytest.raises(ScoringError, match="actuals has shape"):
-        score_batch(INTEGER, BatchInput(["a", "b"], actuals=np.ones((2, 2)), ratings=ratings,
-                                        no_rating=-1), DAY)
-
-
-@given(st.lists(st.integers(0, 10_000), min_size=1, max_size=60),
-       st.lists(st.integers(-1, 1), min_size=60, max_size=60))
-def test_ranks_by_counting_equal_ranks_by_sorting(units, groups):
-    basis = np.array(units, dtype=np.float64) / 100.0
-    basis[::7] = NAN
-    group = np.array(groups[: len(basis)], dtype=np.int32)
-    assert np.array_equal(_ranks(basis, group, 2, (0.0, 100.0)), _ranks(basis, group))
