@@ -16,8 +16,8 @@ from django.urls import reverse
 
 from seonggwa.accounts.models import Profile, Role
 from seonggwa.evaluations.domain import workflow
-from seonggwa.evaluations.domain.seoul import load_seoul
 from seonggwa.evaluations.models import PublishedDataVersion, Result, Status
+from seonggwa.examples.seoul import load_seoul
 from seonggwa.portal import cache as page_cache
 
 TWO_LOCAL_SERVERS = {  # two app servers, each with its own process-local cache

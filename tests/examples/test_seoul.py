@@ -9,13 +9,13 @@ from seonggwa.core.models import AuditEvent
 from seonggwa.data.seoul import reader as seoul_data
 from seonggwa.evaluations.domain import decisions as policy
 from seonggwa.evaluations.domain import statistics
-from seonggwa.evaluations.domain.seoul import (
+from seonggwa.evaluations.models import Narrative, PublishedSummary, Result, Round, Status
+from seonggwa.examples.seoul import (
     ACTOR_LABEL,
     SeoulLoadError,
     load_seoul,
     parse_period,
 )
-from seonggwa.evaluations.models import Narrative, PublishedSummary, Result, Round, Status
 from seonggwa.registry.models import MatchKind, Organisation, Service
 
 pytestmark = pytest.mark.django_db
