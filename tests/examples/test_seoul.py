@@ -64,6 +64,22 @@ def test_2022_and_2023_are_published_figures_not_recomputed(seoul):
                                for c in comparisons)
 
 
+def test_each_summary_keeps_its_document_title_and_the_decimals_it_was_printed_with(seoul):
+    s22 = PublishedSummary.objects.get(round__year__year=2022)
+    assert s22.source_document == "'22년 민간위탁 종합성과평가(제3차) 결과공개"
+    assert s22.printed_decimals["below_share"] == 0  # printed "43", not "43.0"
+    assert s22.printed_decimals["change_vs_previous"] == 1
+
+
+def test_summaries_loaded_before_their_titles_were_stored_get_them_on_the_next_load(seoul):
+    before = {s.pk: (s.source_document, s.printed_decimals)
+              for s in PublishedSummary.objects.all()}
+    PublishedSummary.objects.update(source_document="", printed_decimals=None)
+    load_seoul()
+    assert {s.pk: (s.source_document, s.printed_decimals)
+            for s in PublishedSummary.objects.all()} == before
+
+
 def test_exclusions_are_five_results_below_60_decided_by_the_60_point_policy(seoul):
     excluded = Result.objects.excluded()
     assert excluded.count() == 5

@@ -62,6 +62,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
+from seonggwa.core.names import split_contractor
 from seonggwa.core.xlsx import (
     WorkbookRefused,
     append_row,
@@ -78,7 +79,6 @@ from seonggwa.core.xlsx import (
     shown_errors,
     workbook_bytes,
 )
-from seonggwa.data.seoul.reader import split_contractor
 from seonggwa.evaluations.domain import decisions as policies
 from seonggwa.evaluations.domain import workflow
 from seonggwa.evaluations.models import EvaluationYear, Result, Round, Status
