@@ -38,6 +38,7 @@ from seonggwa.core.audit import record
 from seonggwa.data.seoul import labels as seoul_labels
 from seonggwa.data.seoul import reader as seoul_data
 from seonggwa.evaluations.domain import workflow
+from seonggwa.evaluations.domain.decisions import EXCLUDE  # the framework's code, once
 from seonggwa.evaluations.models import (
     EvaluationYear,
     FollowUpStatus,
@@ -67,9 +68,6 @@ C = OrganisationKind.CONTRACTOR
 INST = OrganisationKind.INSTITUTION
 
 # Year of the source document, for quoted figures whose period names no year.
-# The outsourcing framework's decision code for "excluded from re-contract".
-EXCLUDE = "exclude"
-
 SOURCE_YEARS = {"000": 2022, "001": 2023, "002": 2020, "003": 2018, "004": 2022}
 
 
