@@ -4,7 +4,8 @@ published figures (SPEC §3 "Year statistics published").
 Averages and shares are kept exact (``Decimal``); rounding half up happens once, at
 display (``seonggwa.core.formatting.format_score``/``format_percent``), or through the
 ``*_display`` properties here. "Below the threshold" means strictly below (미만), under
-the policy in force for the year (``policy.policy_for_year``).
+the policy in force for the year or round (``decisions.policy_for_year_or_none``,
+``decisions.policy_for_round_or_none``: the one choice of a policy).
 
 Where a year has no result rows (2022, 2023: only summary figures and narratives were
 published), the statistics are the published figures with ``source="published"``,

@@ -359,7 +359,7 @@ def _read_sheet(wb, errors: list[RowError]) -> tuple[list[_Row], list[RowError]]
                 decidable[year] = policies.policy_for_year_or_none(year) is not None
             if not decidable[year]:  # e.g. 1999: nothing to decide by
                 errors.append(RowError(n, "year",
-                                       policies.no_policy_message(dt.date(year, 1, 1))))
+                                       policies.no_policy_message(policies.evaluation_date(year))))
         score = None
         raw = _text(cells.get("score"))
         if not raw:
