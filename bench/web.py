@@ -80,7 +80,7 @@ def code_version() -> str:
     h = hashlib.sha256()
     src = ROOT / "src" / "seonggwa"
     files = sorted(src.glob("*/migrations/*.py"))
-    files += [src / "evaluations/domain/synthetic.py", src / "evaluations/domain/seoul.py"]
+    files += [src / "examples/synthetic.py", src / "examples/seoul.py"]
     files += sorted(p for p in (src / "data").rglob("*") if p.is_file())
     for path in files:
         h.update(str(path.relative_to(src)).encode())
@@ -141,7 +141,7 @@ def _populate(env: dict, size: int, log) -> None:
         _manage(env, "generate_registry", "--services", str(size - SEOUL_SERVICES),
                 "--allow-mixed", log=log)
     else:  # the Seoul data alone: still refresh the planner's statistics
-        _manage(env, "shell", "-c", "from seonggwa.evaluations.domain.synthetic import "
+        _manage(env, "shell", "-c", "from seonggwa.examples.synthetic import "
                 "analyze; print(analyze())")
     log(f"  built in {time.perf_counter() - started:.0f} s")
 

@@ -31,3 +31,11 @@ def _korean_by_default():
     translation.activate("ko")
     yield
     translation.deactivate()
+
+
+@pytest.fixture
+def seoul(db):
+    """The Seoul published data, loaded through the real loader."""
+    from seonggwa.examples.seoul import load_seoul
+
+    return load_seoul()

@@ -36,9 +36,9 @@ from django.utils import translation
 from seonggwa.accounts.models import Profile, Role
 from seonggwa.appeals.models import Appeal
 from seonggwa.engine.presets import list_presets, load_preset
-from seonggwa.evaluations.domain.seoul import load_seoul
 from seonggwa.evaluations.models import Narrative, Result, Round, Scheme
 from seonggwa.examples.civic_platform import load_civic_demo, load_civic_platform_2018
+from seonggwa.examples.seoul import load_seoul
 from seonggwa.panels.models import Challenge
 from seonggwa.registry.models import ContractPeriod, Service
 from seonggwa.schedules.models import Schedule

@@ -38,6 +38,8 @@ MATRIX = {
 # permission, the twin, the queryset of every candidate object
 TWINS = {
     "evaluations.view_result": (policy.visible_results, Result.objects.all),
+    "evaluations.view_public_result": (lambda user, qs: policy.public_results(qs),
+                                       Result.objects.all),
     "evaluations.change_result": (policy.changeable_results, Result.objects.all),
     "evaluations.run_what_if": (policy.what_if_results, Result.objects.all),
     "evaluations.view_round": (policy.visible_rounds, Round.objects.all),
@@ -159,3 +161,26 @@ def test_department_and_contractor_without_organisation_see_no_service(world,
 def test_only_officers_see_everything(world):
     everything = {who for who, u in world.users.items() if policy.can_see_everything(u)}
     assert everything == {"officer"}
+
+
+def test_the_public_sees_the_same_for_every_user(world):
+    """One public rule (the portal's and open data's), whoever asks."""
+    for who, user in world.users.items():
+        assert user.has_perm("evaluations.view_public_result", world.published), who
+        assert not user.has_perm("evaluations.view_public_result", world.draft), who
+    assert set(policy.public_results()) == {world.published}
+
+
+def test_a_result_published_before_its_round_is_not_public_yet(world):
+    from seonggwa.evaluations.domain import workflow
+
+    workflow.finalise_result(world.draft, actor_label="test")
+    early = workflow.publish_result(world.draft, actor_label="test")
+    anyone = world.users["anonymous"]
+    assert anyone.has_perm("evaluations.view_result", early)  # published, in the office
+    assert not anyone.has_perm("evaluations.view_public_result", early)
+    assert early not in policy.public_results()
+    workflow.finalise_round(world.draft_round, actor_label="test")
+    workflow.publish_round(world.draft_round, actor_label="test")
+    early.refresh_from_db()
+    assert anyone.has_perm("evaluations.view_public_result", early)

@@ -13,8 +13,8 @@ from django.urls import reverse
 
 from seonggwa.accounts.models import Profile, Role
 from seonggwa.core.models import AuditEvent
-from seonggwa.evaluations.domain.seoul import load_seoul
 from seonggwa.evaluations.models import EvaluationYear, Narrative
+from seonggwa.examples.seoul import load_seoul
 from seonggwa.registry.models import Organisation, Service
 
 DOMAIN_APPS = {"core", "registry", "evaluations"}

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from seonggwa.accounts.models import Profile, Role
 from seonggwa.core.identifiers import KEY_MAX_LENGTH, is_valid_key, key_problems, validate_key
-from seonggwa.evaluations.domain.seoul import load_seoul
 from seonggwa.evaluations.models import Round
+from seonggwa.examples.seoul import load_seoul
 from seonggwa.registry.domain import changes
 from seonggwa.registry.models import Service
 

@@ -17,7 +17,7 @@ from seonggwa.evaluations.domain.due import (
     DueRows,
     due_list,
 )
-from seonggwa.evaluations.domain.synthetic import generate_registry
+from seonggwa.examples.synthetic import generate_registry
 from seonggwa.registry.models import ContractPeriod
 
 pytestmark = pytest.mark.django_db

@@ -5,9 +5,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from seonggwa.data.seoul import reader as seoul_data
-from seonggwa.evaluations.domain.synthetic import generate_registry
 from seonggwa.evaluations.domain.whatif import what_if
 from seonggwa.evaluations.models import Result
+from seonggwa.examples.synthetic import generate_registry
 
 pytestmark = pytest.mark.django_db
 

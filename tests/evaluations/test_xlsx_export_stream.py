@@ -11,9 +11,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from seonggwa.accounts.models import Profile, Role
-from seonggwa.evaluations.domain.synthetic import generate_registry
 from seonggwa.evaluations.interfaces import xlsx
 from seonggwa.evaluations.models import Result
+from seonggwa.examples.synthetic import generate_registry
 from seonggwa.registry.models import ContractPeriod
 
 pytestmark = pytest.mark.django_db

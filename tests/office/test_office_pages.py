@@ -17,9 +17,9 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from seonggwa.accounts.models import Profile, Role
-from seonggwa.evaluations.domain.seoul import load_seoul
 from seonggwa.evaluations.interfaces import xlsx
 from seonggwa.evaluations.models import DueAdjustment, Result
+from seonggwa.examples.seoul import load_seoul
 from seonggwa.registry.models import ContractPeriod, Organisation, OrganisationKind, Service
 
 SERVICE_A = "svc-0049"  # 홍릉 바이오·의료 R&D 앵커시설 (department user's)

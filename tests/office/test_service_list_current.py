@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from seonggwa.accounts.models import Role
 from seonggwa.evaluations.domain import workflow
-from seonggwa.evaluations.domain.seoul import load_seoul
 from seonggwa.evaluations.models import Result
+from seonggwa.examples.seoul import load_seoul
 from seonggwa.office.queries import SERVICE_SORTER, service_list
 from seonggwa.registry.models import Service
 

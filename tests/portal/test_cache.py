@@ -16,9 +16,11 @@ from django.urls import reverse
 
 from seonggwa.accounts.models import Profile, Role
 from seonggwa.evaluations.domain import workflow
-from seonggwa.evaluations.domain.seoul import load_seoul
 from seonggwa.evaluations.models import PublishedDataVersion, Result, Status
+from seonggwa.examples.seoul import load_seoul
 from seonggwa.portal import cache as page_cache
+from seonggwa.registry.domain import changes
+from seonggwa.registry.models import Organisation, OrganisationKind
 
 TWO_LOCAL_SERVERS = {  # two app servers, each with its own process-local cache
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
@@ -131,6 +133,37 @@ class PageCacheTests(CachedPortalTestCase):
         version = PublishedDataVersion.current()
         rnd = workflow.open_round(2030, 1, actor_label="test")
         workflow.record_result(service=self.shown.service, round=rnd, score="70")
+        self.assertEqual(PublishedDataVersion.current(), version)
+
+    def test_a_renamed_service_shows_its_new_name_on_the_next_request(self):
+        service = self.shown.service
+        url = reverse("portal:service", args=[service.key])
+        for alias in self.caches:  # both servers have the page cached
+            self.get(url, alias)
+            self.assertEqual(self.get(url, alias)["X-Page-Cache"], "hit")
+        changes.update_service(service, name="새 이름의 위탁사무", actor_label="test")
+        for alias in self.caches:
+            with self.subTest(server=alias):
+                after = self.get(url, alias)
+                self.assertNotIn("X-Page-Cache", after)
+                self.assertIn("새 이름의 위탁사무", after.content.decode())
+
+    def test_a_service_moved_to_another_department_shows_on_the_next_request(self):
+        service = self.shown.service
+        other = Organisation.objects.filter(kind=OrganisationKind.DEPARTMENT).exclude(
+            pk=service.department_id).order_by("name").first()
+        url = reverse("portal:service", args=[service.key])
+        self.get(url)
+        changes.update_service(service, department=other, actor_label="test")
+        self.assertIn(other.name, self.get(url).content.decode())
+
+    def test_registry_changes_the_public_never_sees_do_not_move_the_version(self):
+        version = PublishedDataVersion.current()
+        service = self.shown.service
+        changes.update_service(service, notes="내부 메모", annual_cost="1,000,000",
+                               actor_label="test")
+        changes.record_inspection_finding(service, year=2020, count=2, actor_label="test")
+        changes.create_service(key="svc-new", name="새 사무", actor_label="test")
         self.assertEqual(PublishedDataVersion.current(), version)
 
     def test_logged_in_pages_are_never_cached_nor_served_from_the_cache(self):

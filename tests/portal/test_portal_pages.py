@@ -12,10 +12,10 @@ from django.test import TestCase
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from seonggwa.evaluations.domain.seoul import load_seoul
 from seonggwa.evaluations.interfaces import opendata
 from seonggwa.evaluations.interfaces.opendata_published import NARRATIVE_COLUMNS, SUMMARY_COLUMNS
 from seonggwa.evaluations.models import Result, Status
+from seonggwa.examples.seoul import load_seoul
 from seonggwa.portal.opendata_docs import documented
 
 

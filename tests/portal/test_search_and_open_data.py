@@ -19,8 +19,8 @@ from seonggwa.accounts.models import Profile, Role
 from seonggwa.core.search import search_key
 from seonggwa.data.seoul import reader
 from seonggwa.evaluations.domain import workflow
-from seonggwa.evaluations.domain.seoul import load_seoul
 from seonggwa.evaluations.models import Narrative, PublishedSummary, Result, Status
+from seonggwa.examples.seoul import load_seoul
 from seonggwa.registry.models import Service
 
 from .test_portal_pages import body_of

@@ -18,6 +18,12 @@ Roles (:class:`seonggwa.accounts.models.Role`):
 - anyone else (anonymous, or signed in without a role): published results and rounds, and
   services with a published result.
 
+What the public pages and open data show is one rule here too, the same for everyone,
+signed in or not: ``evaluations.view_public_result`` (:func:`is_public_result`) and its
+twin :func:`public_results` — a published result of a published round — and
+:func:`public_narratives`, the narratives of published rounds. The portal asks these,
+never a filter of its own.
+
 Changing results is the officer's: editing a draft and finalising it
 (``evaluations.change_result``), publishing (``evaluations.publish_result``), correcting a
 finalised or published result with a reason (``evaluations.correct_result``, which holds
@@ -25,7 +31,7 @@ only for such results) and finalising or publishing a whole round
 (``evaluations.manage_round``).
 
 Department and contractor users see *their own* services in the office, not every service
-with a published result (those are on the public portal, which does not use this rule).
+with a published result (those are on the public portal, which asks the public rule).
 """
 
 from __future__ import annotations
@@ -35,7 +41,14 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Exists, OuterRef, Q
 
 from seonggwa.accounts.models import Role, organisation_of, role_of
-from seonggwa.evaluations.models import Assignment, Result, Round, Status, SubjectKind
+from seonggwa.evaluations.models import (
+    Assignment,
+    Narrative,
+    Result,
+    Round,
+    Status,
+    SubjectKind,
+)
 from seonggwa.registry.models import Service
 
 #: Roles whose view is limited to their assignments (plus what is published).
@@ -144,6 +157,32 @@ def visible_results(user, results=None):
             Q(subject__isnull=True) | Q(subject=OuterRef("subject")))
         return qs.filter(published | Q(Exists(assigned)))
     return qs.filter(published)
+
+
+# --- the public: evaluations.view_public_result (everyone; public pages, open data) ---
+
+@rules.predicate
+def is_public_result(user, result) -> bool:
+    """Disclosed to everyone: a published result of a published round (a result published
+    before its round is seen in the office by those who may, not yet by the public)."""
+    return (result is not None and result.status == Status.PUBLISHED
+            and result.round.status == Status.PUBLISHED)
+
+
+view_public_result = is_public_result
+
+
+def public_results(results=None):
+    """Twin of ``evaluations.view_public_result``: the results on the public pages and in
+    open data (the same for every user)."""
+    qs = Result.objects.all() if results is None else results
+    return qs.filter(status=Status.PUBLISHED, round__status=Status.PUBLISHED)
+
+
+def public_narratives(narratives=None):
+    """The narratives the public pages show: those of published rounds."""
+    qs = Narrative.objects.all() if narratives is None else narratives
+    return qs.filter(round__status=Status.PUBLISHED)
 
 
 # --- results: evaluations.change_result (officer; only through the workflow) ----------
@@ -384,6 +423,7 @@ PERMISSIONS = {
     "office.view_office": is_staff_member,
     "office.manage_evaluations": is_officer,
     "evaluations.view_result": view_result,
+    "evaluations.view_public_result": view_public_result,
     "evaluations.change_result": change_result,
     "evaluations.view_round": view_round,
     "evaluations.manage_round": manage_round,

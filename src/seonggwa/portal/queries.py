@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef
 
+from seonggwa.access import policy
 from seonggwa.core.listing import Sorter
 from seonggwa.core.search import search
 from seonggwa.evaluations.domain import statistics
-from seonggwa.evaluations.models import Narrative, Result, Status
+from seonggwa.evaluations.models import Narrative, Result
 from seonggwa.registry.models import Organisation
 
 RESULT_SORTER = Sorter(
@@ -24,13 +25,14 @@ RESULT_SORTER = Sorter(
 
 
 def published_results():
-    """What the public may see (SPEC §3: results are published on the disclosure portal)."""
-    return (Result.objects.outsourcing().published().filter(round__status=Status.PUBLISHED)
+    """What the public may see (SPEC §3: results are published on the disclosure portal),
+    by the access policy's one public rule; these pages cover outsourcing."""
+    return (policy.public_results(Result.objects.outsourcing())
             .select_related("service", "department", "round", "round__year"))
 
 
 def published_narratives():
-    return (Narrative.objects.filter(round__status=Status.PUBLISHED)
+    return (policy.public_narratives(Narrative.objects.all())
             .select_related("service", "round", "round__year"))
 
 

@@ -22,13 +22,27 @@ from seonggwa.registry.models import Service
 BATCH = 2000
 
 
+#: "Latest first" for a service's results: the latest year, then round, then row.
+LATEST_FIRST = ("-round__year__year", "-round__number", "-id")
+
+
+def latest_first(results):
+    """``results`` newest first, as "the latest result" is meant everywhere."""
+    return results.order_by(*LATEST_FIRST)
+
+
 def _latest(service=None):
     """The current result of a service: its latest outsourcing evaluation (year, round,
     then the latest row), as the list has always shown it."""
     rows = Result.objects.filter(round__scheme=Scheme.OUTSOURCING)
     if service is not None:
         rows = rows.filter(service=service)
-    return rows.order_by("-round__year__year", "-round__number", "-id")
+    return latest_first(rows)
+
+
+def latest_result(service: Service) -> Result | None:
+    """The current result of ``service`` (its latest outsourcing evaluation), or None."""
+    return (_latest(service).select_related("round__year", "framework_version").first())
 
 
 def current_values(service_ids: Iterable[int]) -> dict[int, dict]:
@@ -39,7 +53,7 @@ def current_values(service_ids: Iterable[int]) -> dict[int, dict]:
                 "latest_decision_code": "", "latest_contractor_name": ""} for pk in ids}
     for start in range(0, len(ids), BATCH):
         rows = (_latest().filter(service_id__in=ids[start:start + BATCH])
-                .order_by("service_id", "-round__year__year", "-round__number", "-id")
+                .order_by("service_id", *LATEST_FIRST)
                 .values_list("service_id", "id", "score", "round__year__year",
                              "decision_code", "contractor_name"))
         seen = set()

@@ -112,15 +112,28 @@ def get_policy(policy_id: str, framework: engine.Framework | None = None) -> Pol
 
 def policy_in_force_or_none(on: dt.date,
                             framework: engine.Framework | None = None) -> PolicyView | None:
-    """The policy in force on ``on`` (its ``effective_from``..``effective_to``), or None."""
-    for p in policies(framework):
-        if p.policy.in_force(on):
-            return p
-    return None
+    """The policy in force on ``on`` (its ``effective_from``..``effective_to``), or None:
+    the one choice of a policy, the engine's (:meth:`engine.Framework.policy_for`), which
+    every page, import and statistic reaches through here."""
+    framework = framework or outsourcing_framework()
+    if not framework.policies:
+        return None
+    try:
+        found = framework.policy_for(on)
+    except engine.FrameworkError:  # no policy in force on that date
+        return None
+    return _view(framework, found)
+
+
+def evaluation_date(year: int, start: dt.date | None = None) -> dt.date:
+    """The date that decides an evaluation's policy: its start date when known, else
+    1 January of the evaluation year."""
+    return start or dt.date(year, 1, 1)
 
 
 def policy_for_year_or_none(year: int) -> PolicyView | None:
-    return policy_in_force_or_none(dt.date(year, 1, 1))
+    """The outsourcing policy of an evaluation year whose start is not known."""
+    return policy_in_force_or_none(evaluation_date(year))
 
 
 def policy_for_round_or_none(round_) -> PolicyView | None:
@@ -130,8 +143,8 @@ def policy_for_round_or_none(round_) -> PolicyView | None:
 
 
 def decision_date(round_) -> dt.date:
-    """The date that decides a round's policy: its start date, else 1 January."""
-    return round_.start or dt.date(round_.year.year, 1, 1)
+    """The date that decides a round's policy (:func:`evaluation_date` of the round)."""
+    return evaluation_date(round_.year.year, round_.start)
 
 
 def no_policy_message(on: dt.date, framework: engine.Framework | None = None) -> str:

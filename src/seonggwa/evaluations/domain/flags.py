@@ -33,6 +33,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 
+from seonggwa.evaluations.domain.current import latest_first
 from seonggwa.evaluations.models import Result
 from seonggwa.registry.models import FigureKind, InspectionFinding, OperatingFigure
 
@@ -147,14 +148,13 @@ def flags_for_services(service_ids: Iterable[int], *, lines: dict | None = None
             }, tuple(_src(f) for f in rows)))
 
     results: dict[int, list] = defaultdict(list)
-    for row in (Result.objects.filter(service_id__in=ids)
-                .order_by("round__year__year", "round__number")
+    for row in (latest_first(Result.objects.filter(service_id__in=ids))
                 .values_list("service_id", "id", "round__year__year", "score")):
         results[row[0]].append(row)
     for sid, rows in results.items():
         if len(rows) < 2:
             continue
-        (_, pid, py, ps), (_, lid, ly, ls) = rows[-2], rows[-1]
+        (_, lid, ly, ls), (_, pid, py, ps) = rows[0], rows[1]
         drop = ps - ls
         if ly > py and drop > lines["score_drop_min"]:
             out[sid].append(Flag("falling_score", {

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from seonggwa.evaluations.domain import current
 from seonggwa.evaluations.domain import decisions as policies
 from seonggwa.evaluations.models import ItemKind, Narrative, NarrativeItem, Result, Status
 from seonggwa.registry.models import (
@@ -130,12 +131,6 @@ class DecisionSheet:
                     and self.decided_policy.id != self.policy_now.id)
 
 
-def latest_result(service: Service) -> Result | None:
-    return (Result.objects.outsourcing().filter(service=service)
-            .select_related("round__year", "framework_version")
-            .order_by("-round__year__year", "-round__number").first())
-
-
 def decision_sheet(service: Service, *, recontract_date: dt.date | None = None,
                    counting: str = "anniversary") -> DecisionSheet:
     """Everything the committee must weigh for re-contracting ``service`` (조례 제12조 ②)."""
@@ -143,7 +138,7 @@ def decision_sheet(service: Service, *, recontract_date: dt.date | None = None,
                 .prefetch_related("contractors").order_by("-end").first())
     if recontract_date is None and contract is not None:
         recontract_date = contract.end + dt.timedelta(days=1)
-    result = latest_result(service)
+    result = current.latest_result(service)
     sheet = DecisionSheet(service, result, None, None, None, None, contract, recontract_date)
     if result is not None:
         if result.status == Status.DRAFT:

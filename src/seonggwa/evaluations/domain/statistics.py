@@ -4,7 +4,8 @@ published figures (SPEC §3 "Year statistics published").
 Averages and shares are kept exact (``Decimal``); rounding half up happens once, at
 display (``seonggwa.core.formatting.format_score``/``format_percent``), or through the
 ``*_display`` properties here. "Below the threshold" means strictly below (미만), under
-the policy in force for the year (``policy.policy_for_year``).
+the policy in force for the year or round (``decisions.policy_for_year_or_none``,
+``decisions.policy_for_round_or_none``: the one choice of a policy).
 
 Where a year has no result rows (2022, 2023: only summary figures and narratives were
 published), the statistics are the published figures with ``source="published"``,
@@ -412,18 +413,19 @@ DRAFT_LABEL = gettext_lazy("초안 포함 (작성 중)")
 UNPUBLISHED_LABEL = gettext_lazy("공개 전 (확정)")
 
 
-def published_precision(summary: PublishedSummary) -> tuple[tuple[str, int], ...]:
-    """Decimals each figure of ``summary`` was printed with: from the seed's text when
-    the summary was loaded from the Seoul data, else as stored."""
-    from seonggwa.data.seoul import labels
+#: The summary figures printed with a number of decimals of their own (the threshold is
+#: always whole, counts are counts).
+PRINTED_FIGURES = ("average", "below_share", "previous_average", "change_vs_previous",
+                   "multi_year_average", "change_vs_multi_year")
 
-    key = (summary.year.year, summary.round.number if summary.round_id else None)
-    if summary.source and labels.seed_id(summary.source) in labels.DOCUMENTS:
-        found = labels.published_precision().get(key)
-        if found is not None:
-            return tuple(sorted(found.items()))
+
+def published_precision(summary: PublishedSummary) -> tuple[tuple[str, int], ...]:
+    """Decimals each figure of ``summary`` was printed with: as its loader read them from
+    the source document (``printed_decimals``), else as stored."""
+    if summary.printed_decimals is not None:
+        return tuple(sorted(summary.printed_decimals.items()))
     out = []
-    for name in labels.SUMMARY_FIELDS.values():
+    for name in PRINTED_FIGURES:
         value = getattr(summary, name)
         if value is not None:
             out.append((name, decimals_of(value.normalize()) if name != "average" else 2))

@@ -23,7 +23,6 @@ from openpyxl import Workbook
 
 from seonggwa.core.formatting import format_score
 from seonggwa.core.xlsx import append_row, csv_row, finish_sheet, header_row, workbook_bytes
-from seonggwa.data.seoul import labels as seoul_labels
 from seonggwa.evaluations.domain.statistics import published_precision
 from seonggwa.evaluations.models import ItemKind, Narrative, PublishedSummary, Status
 
@@ -81,7 +80,7 @@ def summary_rows() -> list[dict]:
                                             decimals.get("change_vs_multi_year", 2)),
             "scores_published": not s.published_only,
             "institution": institutions,
-            "source_document": seoul_labels.document_title(s.source),
+            "source_document": s.source_document,
             "source_file": s.source,
         })
     return rows
@@ -99,10 +98,11 @@ def narrative_rows() -> list[dict]:
     for n in narratives:
         summary = getattr(n.round, "summary", None)
         source = summary.source if summary is not None else ""
+        document = summary.source_document if summary is not None else ""
         base = {
             "year": n.round.year.year, "round": n.round.number, "order": n.order,
             "service_key": n.service.key, "service_name": n.service_name,
-            "source_document": seoul_labels.document_title(source), "source_file": source,
+            "source_document": document, "source_file": source,
         }
         if n.scope:
             rows.append({**base, "kind": KIND_SCOPE, "kind_label": "사업내용",

@@ -62,6 +62,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 
+from seonggwa.core.names import split_contractor
 from seonggwa.core.xlsx import (
     WorkbookRefused,
     append_row,
@@ -78,7 +79,6 @@ from seonggwa.core.xlsx import (
     shown_errors,
     workbook_bytes,
 )
-from seonggwa.data.seoul.reader import split_contractor
 from seonggwa.evaluations.domain import decisions as policies
 from seonggwa.evaluations.domain import workflow
 from seonggwa.evaluations.models import EvaluationYear, Result, Round, Status
@@ -359,7 +359,7 @@ def _read_sheet(wb, errors: list[RowError]) -> tuple[list[_Row], list[RowError]]
                 decidable[year] = policies.policy_for_year_or_none(year) is not None
             if not decidable[year]:  # e.g. 1999: nothing to decide by
                 errors.append(RowError(n, "year",
-                                       policies.no_policy_message(dt.date(year, 1, 1))))
+                                       policies.no_policy_message(policies.evaluation_date(year))))
         score = None
         raw = _text(cells.get("score"))
         if not raw:

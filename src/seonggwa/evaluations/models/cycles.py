@@ -162,6 +162,11 @@ class PublishedSummary(models.Model):
         help_text=_("원자료(사무별 점수)가 공개되지 않아 재계산할 수 없는 수치"),
     )
     source = models.CharField(_("출처"), max_length=300, blank=True)
+    # what the loader of a published document knows about it: its title, and the decimals
+    # each figure was printed with ({"average": 2, "below_share": 0, ...}; null: unknown,
+    # shown as stored)
+    source_document = models.CharField(_("출처 문서"), max_length=300, blank=True)
+    printed_decimals = models.JSONField(_("공표 자릿수"), null=True, blank=True)
 
     class Meta:
         ordering = ["year__year", "round__number"]

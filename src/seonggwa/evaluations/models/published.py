@@ -1,9 +1,12 @@
 """The published data version: one counter that every app server reads from the database.
 
 Public pages and open-data files are cached per version (``seonggwa.portal.cache``);
-the workflow bumps it, in the same transaction, whenever what the public sees changes
-(results published or recorded as published, a published result corrected, a round
-published). Because it lives in the database, a publish on one app server makes every
+:meth:`PublishedDataVersion.bump` moves it, in the same transaction, whenever what the
+public sees changes: the workflow calls it (results published or recorded as published,
+a published result corrected, a round published), and so does a registry change the
+public pages show (a service renamed or given another department), which the registry
+announces with ``registry.domain.changes.public_data_changed`` (the registry sits below
+this app). Because it lives in the database, a change on one app server makes every
 other server's cached pages unreachable on its next request: nothing is stale.
 """
 
@@ -13,6 +16,8 @@ from django.db import models
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from seonggwa.registry.domain.changes import public_data_changed
 
 
 class PublishedDataVersion(models.Model):
@@ -42,3 +47,10 @@ class PublishedDataVersion(models.Model):
             obj, created = cls.objects.get_or_create(pk=1, defaults={"changed_at": now})
             if not created:  # created by a concurrent first bump
                 cls.objects.filter(pk=1).update(number=F("number") + 1, changed_at=now)
+
+
+def _registry_changed(sender, **kwargs) -> None:
+    PublishedDataVersion.bump()
+
+
+public_data_changed.connect(_registry_changed, dispatch_uid="seonggwa.published_data_version")

@@ -25,6 +25,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from seonggwa.core.audit import record
@@ -41,6 +42,15 @@ from seonggwa.registry.models import (
 )
 
 UNSET: Any = object()  # "leave this field as it is" in the update functions
+
+#: Sent inside the writing transaction when a registry change alters what the public
+#: pages show; the published data version listens
+#: (:mod:`seonggwa.evaluations.models.published`), so cached public pages and open-data
+#: files are rebuilt on the next request. The public pages show a service's name and
+#: department (contracts, consents, inspections, audits, figures and notes are office
+#: pages only; a new service or organisation has no published result yet).
+public_data_changed = Signal()
+PUBLIC_SERVICE_FIELDS = ("name", "department")
 
 MIN_YEAR, MAX_YEAR = 1990, 2100
 MAX_COST = 10**15  # won; far above any service, below BigIntegerField's limit
@@ -279,6 +289,8 @@ def update_service(service: Service, *, name=UNSET, department=UNSET, annual_cos
         return False
     _full_clean(service, exclude=["key"])
     service.save()
+    if any(before[f] != after[f] for f in PUBLIC_SERVICE_FIELDS):
+        public_data_changed.send(sender=Service, instance=service)
     return _audit("registry.service.update", service, before=before, after=after,
                   actor=actor, actor_label=actor_label, reason=reason)
 

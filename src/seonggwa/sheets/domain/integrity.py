@@ -12,15 +12,16 @@ member enters, not a score: scores come from the engine only.
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
+import numpy as np
 from django.utils.translation import gettext as _
 
 from seonggwa import engine
+from seonggwa.engine import aggregation
 from seonggwa.evaluations.models import Rating
 from seonggwa.sheets.domain.rules import integrity_of
 
@@ -45,11 +46,15 @@ def _spread_floor(scale: engine.Scale) -> float:
     return (scale.max - scale.min) / 10
 
 
-def _sd(values: list[float], ddof: int) -> float:
-    if len(values) <= ddof:
-        return 0.0
-    mean = sum(values) / len(values)
-    return math.sqrt(sum((v - mean) ** 2 for v in values) / (len(values) - ddof))
+def panel_centre_and_spread(values: list[float], ddof: int) -> tuple[float, float]:
+    """The mean and standard deviation of a panel's ratings, as the engine computes them
+    (:func:`seonggwa.engine.aggregation.mean`, :func:`~seonggwa.engine.aggregation.panel_sd`);
+    a spread of 0 when there are too few ratings for one."""
+    ratings = np.asarray([values], dtype=np.float64)  # one cell, the panel on the last axis
+    count = aggregation.panel_count(ratings)
+    centre = aggregation.mean(ratings, count)
+    sd = aggregation.panel_sd(ratings, count, centre, ddof=ddof)
+    return float(centre[0]), (0.0 if np.isnan(sd[0]) else float(sd[0]))
 
 
 def others_ratings(sheet, codes) -> dict[str, list[float]]:
@@ -88,8 +93,7 @@ def flags(sheet, framework: engine.Framework, values: Mapping[str, Decimal | Non
         panel = others.get(code) or []
         if rules.outlier_sd is None or not panel:
             continue
-        mean = sum(panel) / len(panel)
-        sd = _sd(panel, framework.sd_ddof)
+        mean, sd = panel_centre_and_spread(panel, framework.sd_ddof)
         spread = max(sd, _spread_floor(scale))
         limit = rules.outlier_sd * spread
         distance = abs(float(value) - mean)

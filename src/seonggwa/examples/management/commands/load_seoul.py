@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from seonggwa.data.seoul.reader import SeoulDataError
-from seonggwa.evaluations.domain.seoul import SeoulLoadError, load_seoul
 from seonggwa.examples.civic_platform import load_civic_platform_2018
+from seonggwa.examples.seoul import SeoulLoadError, load_seoul
 
 
 class Command(BaseCommand):

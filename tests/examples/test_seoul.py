@@ -9,13 +9,13 @@ from seonggwa.core.models import AuditEvent
 from seonggwa.data.seoul import reader as seoul_data
 from seonggwa.evaluations.domain import decisions as policy
 from seonggwa.evaluations.domain import statistics
-from seonggwa.evaluations.domain.seoul import (
+from seonggwa.evaluations.models import Narrative, PublishedSummary, Result, Round, Status
+from seonggwa.examples.seoul import (
     ACTOR_LABEL,
     SeoulLoadError,
     load_seoul,
     parse_period,
 )
-from seonggwa.evaluations.models import Narrative, PublishedSummary, Result, Round, Status
 from seonggwa.registry.models import MatchKind, Organisation, Service
 
 pytestmark = pytest.mark.django_db
@@ -62,6 +62,22 @@ def test_2022_and_2023_are_published_figures_not_recomputed(seoul):
     comparisons = [c for c in statistics.published_vs_recomputed() if c.year in (2022, 2023)]
     assert comparisons and all(c.agrees is None and c.source == "published"
                                for c in comparisons)
+
+
+def test_each_summary_keeps_its_document_title_and_the_decimals_it_was_printed_with(seoul):
+    s22 = PublishedSummary.objects.get(round__year__year=2022)
+    assert s22.source_document == "'22년 민간위탁 종합성과평가(제3차) 결과공개"
+    assert s22.printed_decimals["below_share"] == 0  # printed "43", not "43.0"
+    assert s22.printed_decimals["change_vs_previous"] == 1
+
+
+def test_summaries_loaded_before_their_titles_were_stored_get_them_on_the_next_load(seoul):
+    before = {s.pk: (s.source_document, s.printed_decimals)
+              for s in PublishedSummary.objects.all()}
+    PublishedSummary.objects.update(source_document="", printed_decimals=None)
+    load_seoul()
+    assert {s.pk: (s.source_document, s.printed_decimals)
+            for s in PublishedSummary.objects.all()} == before
 
 
 def test_exclusions_are_five_results_below_60_decided_by_the_60_point_policy(seoul):

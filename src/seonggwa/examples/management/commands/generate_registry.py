@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from seonggwa.evaluations.domain.synthetic import GeneratorRefused, analyze, generate_registry
+from seonggwa.examples.synthetic import GeneratorRefused, analyze, generate_registry
 
 MAX_SERVICES = 50_000
 

@@ -38,6 +38,7 @@ from seonggwa.core.audit import record
 from seonggwa.data.seoul import labels as seoul_labels
 from seonggwa.data.seoul import reader as seoul_data
 from seonggwa.evaluations.domain import workflow
+from seonggwa.evaluations.domain.decisions import EXCLUDE  # the framework's code, once
 from seonggwa.evaluations.models import (
     EvaluationYear,
     FollowUpStatus,
@@ -67,9 +68,6 @@ C = OrganisationKind.CONTRACTOR
 INST = OrganisationKind.INSTITUTION
 
 # Year of the source document, for quoted figures whose period names no year.
-# The outsourcing framework's decision code for "excluded from re-contract".
-EXCLUDE = "exclude"
-
 SOURCE_YEARS = {"000": 2022, "001": 2023, "002": 2020, "003": 2018, "004": 2022}
 
 
@@ -142,7 +140,7 @@ def load_seoul(source=None) -> LoadReport:
 
     orgs = _load_organisations(results, narratives, summaries, report)
     services = _load_services(links, results, narratives, orgs, report)
-    rounds = _load_cycles(results, narratives, summaries, orgs, report)
+    rounds = _load_cycles(results, narratives, summaries, orgs, report, source)
     _load_results(results, links, services, rounds, orgs, report)
     _check_exclusions(exclusions, rounds, services, links, report)
     _load_narratives(narratives, links, services, rounds, report)
@@ -243,7 +241,7 @@ def _load_services(links, results, narratives, orgs, report) -> dict[str, Servic
     return services
 
 
-def _load_cycles(results, narratives, summaries, orgs, report) -> dict:
+def _load_cycles(results, narratives, summaries, orgs, report, source=None) -> dict:
     years_needed = ({r.year for r in results} | {n.year for n in narratives}
                     | {s.year for s in summaries})
     years = {y.year: y for y in EvaluationYear.objects.filter(year__in=years_needed)}
@@ -312,6 +310,7 @@ def _load_cycles(results, narratives, summaries, orgs, report) -> dict:
     through_r.objects.bulk_create(add_r)
 
     have_s = set(PublishedSummary.objects.values_list("year__year", "round__number"))
+    printed = seoul_labels.published_precision(source)
     new_s = []
     for s in summaries:
         if (s.year, s.round) in have_s:
@@ -335,10 +334,36 @@ def _load_cycles(results, narratives, summaries, orgs, report) -> dict:
             change_vs_multi_year=_decimal_or_none(s.multi_year_difference),
             published_only=published_only,
             source=s.source_file,
+            **_as_printed(s, printed),
         ))
     PublishedSummary.objects.bulk_create(new_s)
+    _top_up_as_printed(summaries, printed)
     report.created["published_summaries"] += len(new_s)
     return rounds
+
+
+def _as_printed(summary, printed) -> dict:
+    """What the source document says of a summary beyond its figures: the document's
+    title and the decimals each figure was printed with (43% printed "43", not "43.0")."""
+    if seoul_labels.seed_id(summary.source_file) not in seoul_labels.DOCUMENTS:
+        return {"source_document": "", "printed_decimals": None}
+    return {"source_document": seoul_labels.document_title(summary.source_file),
+            "printed_decimals": printed.get((summary.year, summary.round))}
+
+
+def _top_up_as_printed(summaries, printed) -> None:
+    """Summaries loaded before their document's title and printed decimals were stored
+    get them (nothing else of an existing row changes)."""
+    by_key = {(s.year, s.round): s for s in summaries}
+    for row in (PublishedSummary.objects.filter(printed_decimals__isnull=True,
+                                                source_document="")
+                .select_related("year", "round")):
+        s = by_key.get((row.year.year, row.round.number if row.round_id else None))
+        if s is None or s.source_file != row.source:
+            continue
+        found = _as_printed(s, printed)
+        if found["source_document"] or found["printed_decimals"] is not None:
+            PublishedSummary.objects.filter(pk=row.pk).update(**found)
 
 
 def _load_results(results, links, services, rounds, orgs, report) -> None:

@@ -5,8 +5,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from seonggwa.core.models import AuditEvent
-from seonggwa.evaluations.domain.synthetic import generate_registry
 from seonggwa.evaluations.models import Result, Round, Status
+from seonggwa.examples.synthetic import generate_registry
 
 pytestmark = pytest.mark.django_db
 
