@@ -35,10 +35,6 @@ class ResultQuerySet(models.QuerySet):
     def for_contractor(self, organisation: Organisation):
         return self.filter(contractors=organisation).distinct()
 
-    def excluded(self):
-        """Results whose decision excludes the contractor from re-contract."""
-        return self.filter(decision_code="exclude")
-
     def with_related(self):
         return self.select_related(
             "service", "service__department", "department", "round", "round__year"
