@@ -37,7 +37,8 @@ def label_decisions(results) -> None:
         framework = found.get(r.framework_version_id)
         r.decision_display = policies.decision_label(r.decision_code, framework)
         r.decision_adverse = policies.is_adverse(r.decision_code, framework)
-        r.score_decimals = framework.decimals if framework is not None else ""
+        if framework is not None:
+            r.score_decimals = framework.decimals
         r.band_display = band_label(r.band_code, framework)
         # a policy of a framework version no longer shipped: say nothing
         r.policy_display = policies.policy_label(r.policy_id, framework) or ""
