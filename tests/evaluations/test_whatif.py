@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from seonggwa.data.seoul import reader as seoul_data
+from seonggwa.evaluations.domain import decisions
 from seonggwa.evaluations.domain.whatif import what_if
 from seonggwa.evaluations.models import Result
 from seonggwa.examples.synthetic import generate_registry
@@ -51,3 +52,10 @@ def test_what_if_reads_a_large_registry_in_a_fixed_number_of_queries(db):
         s = what_if(75).summary()
     assert s["total"] == n > 4000
     assert len(queries) < 20
+
+
+def test_rows_say_whether_the_new_decision_is_adverse(seoul):
+    rows = what_if(Decimal("72.77"), years=[2019]).rows()
+    assert rows and all(r["new_adverse"] == decisions.is_adverse(r["new_decision"])
+                        for r in rows)
+    assert {r["new_decision"] for r in rows} == {"exclude", "eligible"}

@@ -81,7 +81,7 @@ def test_summaries_loaded_before_their_titles_were_stored_get_them_on_the_next_l
 
 
 def test_exclusions_are_five_results_below_60_decided_by_the_60_point_policy(seoul):
-    excluded = Result.objects.excluded()
+    excluded = policy.adverse_results(Result.objects.all())
     assert excluded.count() == 5
     assert all(r.score < 60 for r in excluded)
     assert {r.policy_id for r in excluded} == {"recontract-60"}
@@ -202,4 +202,4 @@ def test_policy_in_force_by_date():
     assert policy.policy_in_force_or_none(dt.date(2021, 12, 31)).threshold == 60
     assert policy.policy_in_force_or_none(dt.date(2022, 1, 1)).threshold == 75
     p75 = policy.policy_for_year_or_none(2023)
-    assert p75.decide("74.99").excluded and not p75.decide("75.00").excluded
+    assert p75.decide("74.99").adverse and not p75.decide("75.00").adverse

@@ -16,12 +16,11 @@ from seonggwa.evaluations.domain import decisions as policies
 from seonggwa.evaluations.models import DueAdjustment, FollowUpStatus
 from seonggwa.registry.models import ContractPeriod, FigureKind, Organisation
 
-DECISION_CHOICES = [
-    ("", _("전체")),
-    ("exclude", _("재계약 배제")),
-    ("eligible", _("재계약 심의 가능")),
-    ("none", _("평가 결과 없음")),
-]
+
+def decision_choices() -> list[tuple[str, str]]:
+    """The service list's decision filter: every decision of the outsourcing framework's
+    document, labelled in the active language, then "no result" (평가 결과 없음)."""
+    return [("", _("전체")), *policies.decision_choices(), ("none", _("평가 결과 없음"))]
 
 
 def _score_field(label):
@@ -44,7 +43,7 @@ class ServiceFilter(forms.Form):
     contractor = forms.CharField(label=_("수탁기관"), required=False, max_length=100)
     score_min = _score_field(_("최저 점수"))
     score_max = _score_field(_("최고 점수"))
-    decision = forms.ChoiceField(label=_("판정"), required=False, choices=DECISION_CHOICES)
+    decision = forms.ChoiceField(label=_("판정"), required=False, choices=decision_choices)
 
     def __init__(self, *args, years=(), departments=None, **kwargs):
         super().__init__(*args, **kwargs)

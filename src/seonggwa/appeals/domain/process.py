@@ -48,6 +48,7 @@ from seonggwa.appeals.models.appeals import REASONS_MAX
 from seonggwa.core.audit import record_many, resolve_actor
 from seonggwa.core.statemachine import TransitionRefused
 from seonggwa.evaluations.domain import inputs, workflow
+from seonggwa.evaluations.domain.decisions import decision_label
 from seonggwa.evaluations.domain.errors import WorkflowError
 from seonggwa.evaluations.domain.frameworks import framework_for
 from seonggwa.evaluations.models import Rating, Result, Round, Status
@@ -68,10 +69,6 @@ def band_label(framework, code: str) -> str:
         if band.code == code:
             return band.label
     return code
-
-
-def _decision_label(framework, code: str) -> str:
-    return framework.decision_label(code) if code else ""
 
 
 @dataclass
@@ -134,7 +131,7 @@ def outgoing(round_: Round, *, today: date | None = None,
     recipients = parties.recipients(results)
     return [Outgoing(result=r, grade=band_label(framework, r.band_code), total=_score(r.score),
                      scale_max=_score(r.scale_max),
-                     decision=_decision_label(framework, r.decision_code),
+                     decision=decision_label(r.decision_code, framework, lang="ko"),  # sent
                      deadline=deadline, deadline_how=how, recipients=recipients[r.pk])
             for r in results]
 

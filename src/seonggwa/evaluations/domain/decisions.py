@@ -5,7 +5,9 @@ and English labels are the framework document's (``presets/seoul-outsourcing.yam
 re-deciding a stored total under another policy (the re-contract sheet's "policy on the
 re-contract date", what-if) calls the engine (:func:`seonggwa.engine.decide_totals`).
 This module only shapes those for pages: a policy with its label in both languages, a
-decision with its label.
+decision with its label (:func:`decision_label`, the one every page and export uses) and
+whether it is adverse (:func:`adverse_codes`), the filter choices of decisions
+(:func:`decision_choices`).
 
 Which date decides the policy: the evaluation's date — the round's start date when known,
 else 1 January of the evaluation year (:func:`decision_date`).
@@ -16,17 +18,20 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 import numpy as np
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from seonggwa import engine
-from seonggwa.core.language import is_english
-from seonggwa.evaluations.domain.frameworks import OUTSOURCING_TOTALS_PRESET, bundled_preset
-
-# The outsourcing framework's decision codes (``decisions:`` of its document).
-EXCLUDE = "exclude"
-ELIGIBLE = "eligible"
+from seonggwa.core.language import lang as active_lang
+from seonggwa.core.language import shown
+from seonggwa.evaluations.domain.frameworks import (
+    OUTSOURCING_TOTALS_PRESET,
+    bundled_preset,
+    frameworks_by_id,
+)
 
 
 def _plain(value) -> str:
@@ -36,21 +41,57 @@ def _plain(value) -> str:
 
 @dataclass(frozen=True)
 class DecisionView:
+    """A decision of a framework document, for pages: its code, its labels and whether it
+    is adverse (재계약 배제, 지원 중단: pages mark it; see :func:`adverse_codes`)."""
+
     code: str
     label_ko: str
     label_en: str
     policy_id: str = ""
+    adverse: bool = False
 
     @property
     def label(self) -> str:
-        return (self.label_en if is_english() else self.label_ko) or self.label_ko
+        """The label in the active language."""
+        return shown(self.label_ko, self.label_en)
 
-    @property
-    def excluded(self) -> bool:
-        return self.code == EXCLUDE
+    def label_in(self, lang: str) -> str:
+        """The label in ``lang`` ("ko" or "en"), whatever language is active."""
+        return (self.label_en if lang == "en" else None) or self.label_ko
 
     def __str__(self) -> str:
         return self.label
+
+
+@lru_cache(maxsize=64)
+def adverse_codes(framework: engine.Framework) -> frozenset[str]:
+    """The decisions of ``framework`` that go against the evaluated party, read from its
+    document (no preset names them): the decision each threshold policy gives below its
+    threshold (``below``: 재계약 배제) and the decision of its lowest grade band (미흡 →
+    지원 중단)."""
+    codes = {p.below for p in framework.policies if p.threshold is not None and p.below}
+    if framework.bands:
+        lowest = min(framework.bands, key=lambda band: band.lower)
+        if lowest.decision:
+            codes.add(lowest.decision)
+    return frozenset(codes)
+
+
+def is_adverse(code: str, framework: engine.Framework | None = None) -> bool:
+    """Whether a decision code of ``framework`` (default: outsourcing) is adverse."""
+    return bool(code) and code in adverse_codes(framework or outsourcing_framework())
+
+
+def adverse_results(results: QuerySet) -> QuerySet:
+    """The results of ``results`` whose stored decision is adverse under the framework
+    version each was computed under (one read of the frameworks, one query)."""
+    found = frameworks_by_id(results.values_list("framework_version_id", flat=True).distinct())
+    adverse = Q(pk__in=[])
+    for version_id, framework in found.items():
+        codes = adverse_codes(framework)
+        if codes:
+            adverse |= Q(framework_version_id=version_id, decision_code__in=sorted(codes))
+    return results.filter(adverse)
 
 
 @dataclass(frozen=True)
@@ -69,7 +110,7 @@ class PolicyView:
 
     @property
     def label(self) -> str:
-        return (self.label_en if is_english() else self.label_ko) or self.label_ko
+        return shown(self.label_ko, self.label_en)
 
     def decide(self, score) -> DecisionView:
         """The engine's decision for one published total under this policy."""
@@ -158,9 +199,23 @@ def no_policy_message(on: dt.date, framework: engine.Framework | None = None) ->
 
 
 def decision_view(framework: engine.Framework, code: str, *, policy_id: str = "") -> DecisionView:
+    """A decision code of ``framework`` as a page shows it (KeyError for a code the
+    document does not declare)."""
     d = framework.decision_def(code)
     return DecisionView(code=code, label_ko=d.label, label_en=d.label_en or d.label,
-                        policy_id=policy_id)
+                        policy_id=policy_id, adverse=code in adverse_codes(framework))
+
+
+def decision_views(framework: engine.Framework | None = None) -> tuple[DecisionView, ...]:
+    """Every decision of ``framework`` (default: outsourcing), in document order."""
+    framework = framework or outsourcing_framework()
+    return tuple(decision_view(framework, code) for code in framework.decision_codes[1:])
+
+
+def decision_choices(framework: engine.Framework | None = None) -> list[tuple[str, str]]:
+    """(code, label in the active language) of every decision of ``framework`` (default:
+    outsourcing): the choices of a filter by decision."""
+    return [(d.code, d.label) for d in decision_views(framework)]
 
 
 def policy_label(policy_id: str, framework: engine.Framework | None = None) -> str | None:
@@ -175,16 +230,20 @@ def policy_label(policy_id: str, framework: engine.Framework | None = None) -> s
         return None
 
 
-def decision_label(code: str, framework: engine.Framework | None = None) -> str:
-    """The label of a decision code in the active language, from the framework document
-    (default: outsourcing). Unknown codes are shown as they are."""
+def decision_label(code: str, framework: engine.Framework | None = None, *,
+                   lang: str | None = None) -> str:
+    """The label of a decision code, from the framework document (default: outsourcing):
+    in the active language, or in ``lang`` ("ko", "en") for a text that must stay in one
+    language whatever the page's (an export, a message sent). "" for no decision;
+    unknown codes are shown as they are. Every page and export labels decisions here."""
     if not code:
         return ""
     framework = framework or outsourcing_framework()
     try:
-        return decision_view(framework, code).label
+        view = decision_view(framework, code)
     except KeyError:
         return code
+    return view.label_in(lang or active_lang())
 
 
 def what_if_policy(threshold, framework: engine.Framework | None = None) -> PolicyView:

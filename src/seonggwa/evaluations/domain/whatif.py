@@ -29,8 +29,8 @@ class WhatIf:
     service_ids: np.ndarray
     years: np.ndarray
     scores: np.ndarray
-    old_excluded: np.ndarray  # stored decision_code == "exclude"
-    new_excluded: np.ndarray
+    old_excluded: np.ndarray  # the stored decision is adverse (policies.adverse_codes)
+    new_excluded: np.ndarray  # the policy's decision below its threshold
     names: list[str]
 
     @property
@@ -69,24 +69,26 @@ class WhatIf:
         if excluded_only:
             mask &= self.new_excluded
         idx = np.flatnonzero(mask)
+        below, otherwise = self.policy.policy.below, self.policy.policy.otherwise
         out = []
         for i in idx.tolist():
-            old = policies.EXCLUDE if self.old_excluded[i] else policies.ELIGIBLE
-            new = policies.EXCLUDE if self.new_excluded[i] else policies.ELIGIBLE
+            old = below if self.old_excluded[i] else otherwise
+            new = below if self.new_excluded[i] else otherwise
             out.append({
                 "result_id": int(self.result_ids[i]), "service_id": int(self.service_ids[i]),
                 "service_name": self.names[i], "year": int(self.years[i]),
                 "score": Decimal(f"{self.scores[i]:.2f}"),
                 "old_decision": old, "new_decision": new, "changed": old != new,
+                "new_adverse": bool(self.new_excluded[i]),
             })
         return out
 
 
 def _excluded(policy: policies.PolicyView, scores: np.ndarray) -> np.ndarray:
-    """The engine's decisions under ``policy``, as "excluded" flags."""
+    """The engine's decisions under ``policy``, as "excluded" flags (the policy's decision
+    below its threshold)."""
     index = policies.decide_array(policy.framework, scores, policy=policy)
-    exclude = policy.framework.decision_codes.index(policies.EXCLUDE)
-    return index == exclude
+    return index == policy.framework.decision_index[policy.policy.below]
 
 
 def what_if(threshold=None, *, policy: policies.PolicyView | str | None = None,
@@ -109,6 +111,7 @@ def what_if(threshold=None, *, policy: policies.PolicyView | str | None = None,
         ids, sids, yrs, scores, codes, names = zip(*rows, strict=True)
     else:
         ids = sids = yrs = scores = codes = names = ()
+    adverse = policies.adverse_codes(policy.framework)
     scores_arr = np.fromiter((float(s) for s in scores), dtype=np.float64, count=n)
     return WhatIf(
         policy=policy,
@@ -116,7 +119,7 @@ def what_if(threshold=None, *, policy: policies.PolicyView | str | None = None,
         service_ids=np.fromiter(sids, dtype=np.int64, count=n),
         years=np.fromiter(yrs, dtype=np.int32, count=n),
         scores=scores_arr,
-        old_excluded=np.fromiter((c == policies.EXCLUDE for c in codes), dtype=bool, count=n),
+        old_excluded=np.fromiter((c in adverse for c in codes), dtype=bool, count=n),
         new_excluded=_excluded(policy, scores_arr),
         names=list(names),
     )

@@ -31,6 +31,7 @@ from django.db.models import CharField, Value
 from openpyxl import Workbook
 
 from seonggwa.core.xlsx import append_row, csv_row, finish_sheet, header_row, workbook_bytes
+from seonggwa.evaluations.domain.decisions import decision_label
 from seonggwa.evaluations.models import EvaluationYear, FrameworkVersion, Result, Round
 
 COLUMNS = (
@@ -68,9 +69,10 @@ def _institution_names() -> tuple[dict[int, str], dict[int, str]]:
 
 
 def _decision_labels() -> dict[tuple[int, str], str]:
-    """(framework version, decision code) → Korean label, from the framework documents."""
-    return {(v.pk, d.code): d.label for v in FrameworkVersion.objects.all()
-            for d in v.framework.decisions}
+    """(framework version, decision code) → label, from the framework documents: in
+    Korean whatever the page's language (the open data's ``decision_label`` is Korean)."""
+    return {(v.pk, d.code): decision_label(d.code, v.framework, lang="ko")
+            for v in FrameworkVersion.objects.all() for d in v.framework.decisions}
 
 
 def iter_open_data_rows(results=None) -> Iterator[dict]:

@@ -21,22 +21,24 @@ from seonggwa.evaluations.domain import frameworks, statistics
 from seonggwa.evaluations.models import Result, Status
 
 
-def decision_label(code: str, framework=None) -> str:
-    """A decision code's label in the active language, from the framework document."""
-    return policies.decision_label(code, framework)
-
-
 def label_decisions(results) -> None:
-    """Set ``decision_display`` on each result: its decision's label in the active
-    language, from the document of the framework version it was computed under; and
-    ``policy_display``: the rule it was decided under, in words ("60점 미만 재계약 배제"),
-    never the policy's code; and ``band_display``: the grade's name (양호), empty when the
-    framework has no grades."""
+    """Set, on each result, what its row shows, from the document of the framework
+    version it was computed under (one read of the frameworks for the whole list):
+    ``decision_display``, its decision's label in the active language;
+    ``decision_adverse``, whether that decision is adverse (pages mark 재계약 배제 and
+    지원 중단); ``score_decimals``, the decimals its total is shown with (the framework's
+    ``rounding.decimals``: ``{{ r.score|score:r.score_decimals }}``); ``policy_display``,
+    the rule it was decided under in words ("60점 미만 재계약 배제"), never the policy's
+    code; and ``band_display``: the grade's name (양호), empty when the framework has no
+    grades."""
     results = [r for r in results if r is not None]
     found = frameworks.frameworks_by_id(r.framework_version_id for r in results)
     for r in results:
         framework = found.get(r.framework_version_id)
         r.decision_display = policies.decision_label(r.decision_code, framework)
+        r.decision_adverse = policies.is_adverse(r.decision_code, framework)
+        if framework is not None:
+            r.score_decimals = framework.decimals
         r.band_display = band_label(r.band_code, framework)
         # a policy of a framework version no longer shipped: say nothing
         r.policy_display = policies.policy_label(r.policy_id, framework) or ""

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import cached_property
 
 from django.db import models
 from django.db.models import Q
@@ -34,10 +35,6 @@ class ResultQuerySet(models.QuerySet):
 
     def for_contractor(self, organisation: Organisation):
         return self.filter(contractors=organisation).distinct()
-
-    def excluded(self):
-        """Results whose decision excludes the contractor from re-contract."""
-        return self.filter(decision_code="exclude")
 
     def with_related(self):
         return self.select_related(
@@ -151,6 +148,13 @@ class Result(models.Model):
         if not self.decision_code:
             return None
         return self.framework.decision_def(self.decision_code)
+
+    @cached_property
+    def score_decimals(self) -> int:
+        """The decimals its total is shown with: its framework's ``rounding.decimals``
+        (``{{ r.score|score:r.score_decimals }}``; a list sets it for all its rows at
+        once, :func:`seonggwa.evaluations.interfaces.presentation.label_decisions`)."""
+        return self.framework.decimals
 
     @property
     def is_locked(self) -> bool:

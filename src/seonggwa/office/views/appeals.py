@@ -36,8 +36,10 @@ from seonggwa.appeals.models import Appeal, AppealState, Notice, ObjectionFile, 
 from seonggwa.appeals.models.appeals import REASONS_MAX
 from seonggwa.core import concurrency
 from seonggwa.core.listing import paginate
+from seonggwa.evaluations.domain.decisions import decision_label
 from seonggwa.evaluations.domain.errors import WorkflowError
 from seonggwa.evaluations.domain.frameworks import framework_for
+from seonggwa.evaluations.interfaces import presentation
 from seonggwa.evaluations.models import Rating, Round, Status
 from seonggwa.schedules.domain import windows
 
@@ -100,6 +102,7 @@ def appeal_index(request):
             pending = process.pending_results(rnd).count()
             if pending:
                 rounds.append((rnd, pending))
+    presentation.label_decisions(a.result for a in page.object_list)  # score decimals
     return render(request, "office/appeals/index.html", {
         "nav": "appeals", "rounds": rounds, "page": page, "appeals": page.object_list,
         "officer": user.has_perm("appeals.release_results")})
@@ -224,6 +227,7 @@ def appeal_case(request, pk: int):
         if status == 302:
             return redirect("office:appeals_case", pk=appeal.pk)
         objection_form = objection_form if may_object or kind == "objection" else None
+    presentation.label_decisions([appeal.result])  # score decimals
     return render(request, "office/appeals/case.html", {
         "nav": "appeals", "appeal": appeal, "result": appeal.result,
         "objection": getattr(appeal, "objection", None) if _has_objection(appeal) else None,
@@ -355,7 +359,7 @@ def _value(key: str, value, framework) -> str:
     if key == "band_code":
         return process.band_label(framework, value)
     if key == "decision_code":
-        return framework.decision_label(value)
+        return decision_label(value, framework)
     if key == "locked":
         return _("예") if value is True or value == "True" else _("아니오")
     return str(value)

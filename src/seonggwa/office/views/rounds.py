@@ -71,9 +71,9 @@ def round_detail(request, pk: int):
         bands = {b.code: shown(b.label, b.label_en) for b in framework.bands}
         points = {(o.result_id, o.area): o.points for o in
                   AreaOutcome.objects.filter(result__in=results)}
+        presentation.label_decisions(results)  # decision label, adverse mark, decimals
         for r in results:
             r.band_label = bands.get(r.band_code, "")
-            r.decision_display = decisions.decision_label(r.decision_code, framework)
             r.area_points = [points.get((r.pk, code)) for code, _name in areas]
         policy = decisions.policy_in_force_or_none(decision_date(rnd), framework)
     return render(request, "office/round_detail.html", {

@@ -372,6 +372,7 @@ def sheets_round(request, round_id: int):
         "window": window, "window_how": windows.explain(window) if window else "",
         "nav": "sheets", "round": round_, "page": page, "rows": rows, "counts": counts,
         "desk_codes": domain.desk_indicator_codes(framework_for(round_)),
+        "score_decimals": framework_for(round_).decimals,
         "open": round_.status == Status.DRAFT,
         "version": concurrency.version_of(round_)})
 

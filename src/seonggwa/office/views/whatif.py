@@ -6,7 +6,6 @@ from django.views.decorators.http import require_safe
 from seonggwa.core.language import is_english
 from seonggwa.evaluations.domain import decisions as policies
 from seonggwa.evaluations.domain.whatif import what_if
-from seonggwa.evaluations.interfaces import presentation
 from seonggwa.evaluations.models import Result
 from seonggwa.registry.models import Service
 
@@ -35,8 +34,8 @@ def what_if_view(request):
                     .values_list("pk", "key"))
         for r in rows:
             r["key"] = keys.get(r["service_id"])
-            r["old_label"] = presentation.decision_label(r["old_decision"])
-            r["new_label"] = presentation.decision_label(r["new_decision"])
+            r["old_label"] = policies.decision_label(r["old_decision"], outcome.policy.framework)
+            r["new_label"] = policies.decision_label(r["new_decision"], outcome.policy.framework)
         english = is_english()
         context.update({
             "summary": summary,
@@ -47,5 +46,6 @@ def what_if_view(request):
             "policy": outcome.policy,
             "policy_label": outcome.policy.label_en if english else outcome.policy.label_ko,
             "policies": policies.policies(),
+            "score_decimals": outcome.policy.framework.decimals,
         })
     return render(request, "office/what_if.html", context)

@@ -30,6 +30,7 @@ from seonggwa.accounts.models import Role
 from seonggwa.appeals.models import AppealState
 from seonggwa.core.audit import record
 from seonggwa.evaluations.domain import workflow
+from seonggwa.evaluations.domain.decisions import decision_label
 from seonggwa.evaluations.domain.errors import WorkflowError
 from seonggwa.evaluations.domain.frameworks import framework_for
 from seonggwa.evaluations.domain.inputs import RatingEntry, record_ratings
@@ -407,5 +408,5 @@ def explain(result: Result) -> Explanation:
         result=result, framework=framework, areas=areas, method=method_text(framework),
         min_panel=framework.min_panel, stale=stale,
         band_label=bands.get(result.band_code, ""),
-        decision_label=framework.decision_label(result.decision_code))
+        decision_label=decision_label(result.decision_code, framework))
 
