@@ -344,6 +344,12 @@ AXES_VERBOSE = False
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # A refused request (403, or another 4xx logged with its exception) is one line, not
+    # a traceback (seonggwa.core.middleware.OneLineRefusals): on the logger for records
+    # Django writes there, on the handler for those of its child loggers.
+    "filters": {"one_line_refusals": {"()": "seonggwa.core.middleware.OneLineRefusals"}},
+    "handlers": {"console": {"class": "logging.StreamHandler",
+                             "filters": ["one_line_refusals"]}},
+    "loggers": {"django.request": {"filters": ["one_line_refusals"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("SEONGGWA_LOG_LEVEL", "WARNING")},
 }

@@ -35,7 +35,7 @@ from seonggwa.registry.models import (
 pytestmark = pytest.mark.django_db
 
 HOSTILE = st.sampled_from([
-    "a_x0000_b", "가" * 5000, 1e30, -1e30, "NaN", "inf", "-inf", -5, 0, "=1+1",
+    "a_x0000_b", "a_x0001_b", "b_x001F_", "_x007F_c", "가" * 5000, 1e30, -1e30, "NaN", "inf", "-inf", -5, 0, "=1+1",
     "=사업비 50% 감액", "@SUM(A1)", "-2+3", "+재계약", "svc/../1", "2024-02-30", "2024-01-02",
     "   ", "Y", "N", "예", "1,200,000,000", "81.555", "1e5",
 ])

@@ -254,6 +254,17 @@ def test_slash_keys_and_nul_characters_are_row_errors_and_nothing_is_stored(know
     assert Result.objects.count() == 0 and Round.objects.count() == 0
 
 
+@pytest.mark.parametrize("escaped", ["_x0001_", "_x001F_", "_x007F_"])
+def test_control_characters_are_row_errors_and_nothing_is_stored(known, escaped):
+    data = raw_book(row(service_name=f"알려진{escaped} 사무"), row(seq=2, remark=f"비고{escaped}"))
+    with pytest.raises(ImportRefused) as info:
+        import_results(data)
+    errors = {(e.row, e.column): e.message for e in info.value.errors}
+    assert "제어 문자는 쓸 수 없습니다" in errors[(2, "service_name")]
+    assert "제어 문자는 쓸 수 없습니다" in errors[(3, "remark")]
+    assert Result.objects.count() == 0
+
+
 @pytest.mark.parametrize("column, value", [
     ("seq", 1e30), ("round", 1e30), ("year", 1e30), ("score", 1e30), ("seq", -1),
     ("round", 70000), ("seq", "NaN"), ("score", "NaN"), ("score", "inf"), ("year", "-inf"),

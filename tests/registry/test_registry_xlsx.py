@@ -334,6 +334,15 @@ def test_nul_slash_keys_huge_numbers_and_long_texts_are_row_errors(orgs):
             (5, "service_name"), (6, "annual_cost_won")} <= errors
     assert len(str(info.value)) < 3000
     assert not Service.objects.exists()
+    data = sheet_xlsx(header, [svc(service_key="svc-7206", service_name="사무_x0001_"),
+                               svc(service_key="svc-7207", notes="a_x001F_b_x007F_")],
+                      sheet="services")
+    with pytest.raises(xlsx.ImportRefused) as info:
+        xlsx.import_registry(data)
+    errors = {(e.row, e.column): e.message for e in info.value.errors}
+    assert "제어 문자는 쓸 수 없습니다" in errors[(2, "service_name")]
+    assert "U+001F" in errors[(3, "notes")] and "U+007F" in errors[(3, "notes")]
+    assert not Service.objects.exists()
     figures = sheet_xlsx(xlsx.columns("figures"), [
         ["svc-7301", "actual", "x", 2021, 1e30, 1e30],
         ["svc-7301", "actual", "y", 99999, None, 1],

@@ -100,3 +100,13 @@ def test_a_bad_workbook_is_refused_row_by_row(actuals_world, rows, words):
     indicators = submitting.quantitative_indicators(actuals_world.round)
     with pytest.raises(SubmissionRefused, match=words):
         actuals_xlsx.read_actuals(workbook(실적=rows), indicators)
+
+
+@pytest.mark.parametrize("escaped", ["_x0001_", "_x001F_", "_x007F_"])
+def test_a_control_character_in_a_cell_is_refused_with_its_row(actuals_world, escaped):
+    from xlsx_files import sheet_xlsx
+
+    indicators = submitting.quantitative_indicators(actuals_world.round)
+    data = sheet_xlsx(["지표코드", "실적"], [["Q1", 1], [f"Q2{escaped}", 2]], sheet="실적")
+    with pytest.raises(SubmissionRefused, match="3행: 제어 문자는 쓸 수 없습니다"):
+        actuals_xlsx.read_actuals(data, indicators)

@@ -12,10 +12,15 @@
   ``SESSION_SAVE_EVERY_REQUEST`` would: a write transaction per page, which serialises
   an SQLite store).
 - :func:`client_ip` is the address login lockout counts failures against.
+- :class:`OneLineRefusals` (a logging filter, see ``LOGGING`` in the settings) writes a
+  refused request — 403 and any other 4xx Django logs with its exception — as one line
+  (what was refused, the path and the reason given), not a traceback: a refusal is the
+  system working, and a log full of tracebacks hides the errors that are not.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 
 from django.conf import settings
@@ -81,3 +86,21 @@ def client_ip(request) -> str | None:
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR")
+
+
+class OneLineRefusals(logging.Filter):
+    """Drop the traceback of a logged refusal (a record with a 4xx ``status_code``, as
+    Django's ``log_response`` writes for ``PermissionDenied``); the exception's own words,
+    if any, are kept at the end of the line. Other records pass unchanged."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        status = getattr(record, "status_code", None)
+        if isinstance(status, int) and 400 <= status < 500 and record.exc_info:
+            exc = record.exc_info[1]
+            message = record.getMessage()
+            words = " ".join(str(exc).split()) if exc is not None else ""
+            if words:
+                message = f"{message} ({exc.__class__.__name__}: {words})"
+            record.msg, record.args = message, ()
+            record.exc_info, record.exc_text = None, None
+        return True

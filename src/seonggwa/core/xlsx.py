@@ -8,6 +8,8 @@ types and messages.
 
 Writing (decided in docs/decisions.md, "Spreadsheet formula injection"):
 
+- a control character a workbook cannot hold (U+0000–U+001F but tab and line breaks,
+  U+007F) is written as U+FFFD, so whatever is stored exports (:func:`xlsx_cell`);
 - text is always stored as text: an XLSX cell holding a string gets ``data_type 's'`` (and
   a quote prefix when it starts with ``= + - @``, tab or CR, so Excel keeps it text even
   when the cell is edited), never a formula; numbers stay numbers;
@@ -25,8 +27,9 @@ it is decompressed in chunks (rows beyond :func:`max_data_rows` or values beyond
 reader is about forty times slower), and only the first :data:`MAX_ERRORS_SHOWN` errors
 are shown.
 
-This module never imports Django at import time: the ``seonggwa`` CLI (a pure engine
-tool) uses the writing half. The reading half translates its messages with Django.
+This module never needs Django's settings at import time: the ``seonggwa`` CLI (a pure
+engine tool) uses the writing half (:mod:`seonggwa.core.bounds` only imports Django's
+translation and exception modules). The reading half translates its messages with Django.
 """
 
 from __future__ import annotations
@@ -46,6 +49,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
+from seonggwa.core.bounds import XLSX_ILLEGAL, printable, text_problem
 
 # ----------------------------------------------------------------------------- writing
 
@@ -90,9 +95,13 @@ def csv_row(values: Iterable) -> list:
 
 
 def xlsx_cell(ws, value, number_format: str | None = None):
-    """``value`` for ``ws.append``: text as a text cell (never a formula), numbers as
-    numbers (with ``number_format``), anything else as it is."""
+    """``value`` for ``ws.append``: text as a text cell (never a formula) with every
+    control character a workbook cannot carry replaced (:func:`~seonggwa.core.bounds.printable`:
+    text stored before the entry checks still exports), numbers as numbers (with
+    ``number_format``), anything else as it is. Every cell of every workbook the project
+    writes goes through here (:func:`append_row`, :func:`header_row`)."""
     if isinstance(value, str):
+        value = printable(value)
         if value[:1] not in FORMULA_TRIGGERS and value not in ERROR_CODES:
             return value  # plain text: openpyxl stores it as text as it is (and faster)
         cell = WriteOnlyCell(ws, value)
@@ -122,7 +131,7 @@ def header_row(ws, names: Sequence[str]) -> None:
     ws.freeze_panes = "A2"
     cells = []
     for name in names:
-        cell = WriteOnlyCell(ws, str(name))
+        cell = WriteOnlyCell(ws, printable(str(name)))
         cell.data_type = "s"
         cell.font = Font(bold=True)
         cells.append(cell)
@@ -360,10 +369,12 @@ def read_header(rows) -> list[str]:
 
 
 def cell_problem(value) -> str | None:
-    """What makes a raw cell unacceptable whatever its column (a NUL character, more
-    than :data:`MAX_CELL_CHARS` characters, a number that is not finite), or ``None``."""
+    """What makes a raw cell unacceptable whatever its column (a NUL or other control
+    character — :func:`seonggwa.core.bounds.text_problem`, tab and line breaks allowed —,
+    more than :data:`MAX_CELL_CHARS` characters, a number that is not finite), or
+    ``None``."""
     if isinstance(value, str):
-        if "\x00" not in value and len(value) <= MAX_CELL_CHARS:
+        if (len(value) <= MAX_CELL_CHARS and XLSX_ILLEGAL.search(value) is None):
             return None
     elif not isinstance(value, float) or math.isfinite(value):
         return None
@@ -372,6 +383,9 @@ def cell_problem(value) -> str | None:
     if isinstance(value, str):
         if "\x00" in value:
             return _("허용되지 않는 문자(NUL)가 들어 있습니다.")
+        problem = text_problem(value, multiline=True)
+        if problem:
+            return problem
         if len(value) > MAX_CELL_CHARS:
             return _("한 칸에 %(max)s자를 넘게 적을 수 없습니다 (%(n)s자).") % {
                 "max": f"{MAX_CELL_CHARS:,}", "n": f"{len(value):,}"}
