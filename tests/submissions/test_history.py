@@ -103,8 +103,11 @@ def test_only_officers_see_the_history(busy_world):
 @pytest.mark.parametrize(("action", "object_type", "words"), [
     ("submission.upload", "submissions.document", "제출 서류 올림"),
     ("assignment.add", "evaluations.assignment", "평가 배정"),
-    ("window.create", "schedules.window", "기한 등록"),
-    ("schedule.early", "schedules.schedule", "평가 일정 조기 평가"),
+    # a part's own word (the vocabulary), the same as on the part's own pages
+    ("window.create", "schedules.window", "기한 설정"),
+    ("schedule.early", "schedules.schedule", "조기 평가 지정"),
+    # no word of its own: the object's name and the verb
+    ("schedule.reopen", "schedules.schedule", "평가 일정 다시 열기"),
     ("submission.conflict_lift", "submissions.submission", "제출 해제"),
     ("gone.frobnicate_widget", "gone.widget", "기록 변경"),
 ])

@@ -10,6 +10,7 @@ class AppealsConfig(AppConfig):
     verbose_name = _("통보·이의신청")
 
     def ready(self) -> None:
+        from seonggwa.appeals import vocabulary  # noqa: F401  (registers the audit words)
         from seonggwa.appeals.domain import dblock, guards, process, rules
         from seonggwa.core.process import register_section
         from seonggwa.evaluations.domain import workflow

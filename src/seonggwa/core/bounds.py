@@ -41,8 +41,14 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LINE_BREAKS = re.compile(r"[\t\n\r]")
 
 
+#: The names of the control characters, which Unicode leaves unnamed (U+0000 NUL …).
+_CONTROL_NAMES = {**dict(enumerate(
+    "NUL SOH STX ETX EOT ENQ ACK BEL BS HT LF VT FF CR SO SI DLE DC1 DC2 DC3 DC4 NAK SYN "
+    "ETB CAN EM SUB ESC FS GS RS US".split())), 0x7F: "DEL"}
+
+
 def _describe(char: str) -> str:
-    name = unicodedata.name(char, "")
+    name = unicodedata.name(char, "") or _CONTROL_NAMES.get(ord(char), "")
     return f"U+{ord(char):04X}" + (f" {name}" if name else "")
 
 

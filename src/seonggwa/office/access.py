@@ -9,6 +9,7 @@ what is published, and only an officer sees everything.
 
 from __future__ import annotations
 
+from enum import StrEnum
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
@@ -23,20 +24,48 @@ from seonggwa.access.policy import (
 )
 
 __all__ = [
+    "Perm",
     "can_see_everything",
-    "office_required",
     "office_results",
-    "officer_required",
-    "registry_officer_required",
+    "require",
     "visible_results",
     "visible_rounds",
     "visible_services",
-    "what_if_required",
     "what_if_results",
 ]
 
 
-def _require(perm: str):
+class Perm(StrEnum):
+    """The page permissions of the office, by name: every office view declares one with
+    :func:`require`. A view whose page serves several roles declares the widest and
+    checks the object permission inside (a sheet, a submission, an appeal)."""
+
+    #: Anyone who works in the office: officers, departments, contractors, evaluators,
+    #: committee members.
+    OFFICE = "office.view_office"
+    #: The evaluation officer: assignments, the due list, result workbooks, panels.
+    EVALUATIONS = "office.manage_evaluations"
+    #: The registry officer: services and their registry rows, the registry workbook.
+    REGISTRY = "registry.change_service"
+    #: Who may run a what-if over results.
+    WHAT_IF = "evaluations.run_what_if"
+    #: Who may change schedules and windows.
+    SCHEDULES = "schedules.change_schedule"
+    #: Who may keep the table of extra days off.
+    DAYS_OFF = "schedules.manage_days_off"
+    #: Any signed-in user: their own notices.
+    NOTICES = "appeals.view_notices"
+
+
+#: The attribute a view's declared page permission is kept in (the URL test reads it).
+DECLARED = "office_permission"
+
+
+def require(perm: Perm):
+    """Declare and enforce a view's page permission: anonymous users go to the login
+    page, signed-in users without ``perm`` get 403."""
+    perm = Perm(perm)
+
     def decorator(view):
         @wraps(view)
         def wrapped(request, *args, **kwargs):
@@ -46,15 +75,10 @@ def _require(perm: str):
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
+        setattr(wrapped, DECLARED, perm)
         return wrapped
 
     return decorator
-
-
-office_required = _require("office.view_office")
-officer_required = _require("office.manage_evaluations")
-registry_officer_required = _require("registry.change_service")
-what_if_required = _require("evaluations.run_what_if")
 
 
 def office_results(user):

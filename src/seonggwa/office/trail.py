@@ -1,5 +1,8 @@
 """The audit trail as officials read it: who, when, what (in words, not action codes),
-each changed value before → after with its Korean label, and why."""
+each changed value before → after with its Korean label, and why.
+
+The words of actions and fields come from the one vocabulary every app contributes to
+(:mod:`seonggwa.core.vocabulary`; the office's part in :mod:`seonggwa.office.vocabulary`)."""
 
 from __future__ import annotations
 
@@ -14,78 +17,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from seonggwa.appeals.models import Outcome
-from seonggwa.core import concurrency
+from seonggwa.core import concurrency, vocabulary
 from seonggwa.core.formatting import format_score
 from seonggwa.core.language import is_english
 from seonggwa.core.models import AuditEvent
 from seonggwa.evaluations.domain.decisions import decision_label, policy_label
 from seonggwa.evaluations.interfaces.presentation import framework_version_label
 from seonggwa.evaluations.models import FollowUpStatus, FrameworkVersion, Round, Status
-
-ACTIONS = {
-    "result.create": gettext_lazy("결과 등록"),
-    "result.update": gettext_lazy("결과 수정"),
-    "result.amend": gettext_lazy("결과 정정"),
-    "result.score": gettext_lazy("채점"),
-    "result.finalise": gettext_lazy("결과 확정"),
-    "result.publish": gettext_lazy("결과 공개"),
-    "round.open": gettext_lazy("평가 차수 개설"),
-    "round.load": gettext_lazy("평가 차수 적재"),
-    "round.framework": gettext_lazy("평가틀 지정"),
-    "round.finalise": gettext_lazy("평가 차수 확정"),
-    "round.publish": gettext_lazy("평가 차수 공개"),
-    "improvement.follow_up": gettext_lazy("개선 과제 이행 상태 기록"),
-    "due.adjust": gettext_lazy("평가대상 조정"),
-    "assignment.add": gettext_lazy("평가 배정"),
-    "assignment.remove": gettext_lazy("평가 배정 해제"),
-    "registry.service.create": gettext_lazy("사무 등록"),
-    "registry.service.update": gettext_lazy("사무 등록 정보 수정"),
-    "registry.contract.create": gettext_lazy("위탁기간 등록"),
-    "registry.contract.update": gettext_lazy("위탁기간 수정"),
-    "registry.contract.end": gettext_lazy("위탁기간 종료"),
-    "registry.consent.create": gettext_lazy("의회 동의 등록"),
-    "registry.consent.update": gettext_lazy("의회 동의 수정"),
-    "registry.inspection.create": gettext_lazy("지도점검 지적사항 등록"),
-    "registry.inspection.update": gettext_lazy("지도점검 지적사항 수정"),
-    "registry.audit.create": gettext_lazy("감사 결과 등록"),
-    "registry.audit.update": gettext_lazy("감사 결과 수정"),
-    "registry.figure.create": gettext_lazy("운영 지표 등록"),
-    "registry.figure.update": gettext_lazy("운영 지표 수정"),
-    # the parts of the evaluation process
-    "submission.upload": gettext_lazy("제출 서류 올림"),
-    "submission.submit": gettext_lazy("제출"),
-    "submission.reopen": gettext_lazy("제출 다시 열기"),
-    "rating.record": gettext_lazy("평가 점수 기록"),
-    "measurement.record": gettext_lazy("정량 실적 기록"),
-    "input.not_applicable": gettext_lazy("해당 없음 처리"),
-    "input.override": gettext_lazy("달성도 수동 판정"),
-}
-
-#: Labels of snapshot keys that are not model fields (or read better otherwise).
-FIELDS = {
-    "score": gettext_lazy("점수"),
-    "raw_total": gettext_lazy("환산 전 총점"),
-    "scale_max": gettext_lazy("만점"),
-    "counted_max": gettext_lazy("반영 만점"),
-    "band_code": gettext_lazy("등급"),
-    "decision_code": gettext_lazy("판정"),
-    "policy_id": gettext_lazy("기준 정책"),
-    "framework_version": gettext_lazy("평가틀 버전"),
-    "status": gettext_lazy("상태"),
-    "remark": gettext_lazy("비고"),
-    "follow_up_status": gettext_lazy("이행 상태"),
-    "follow_up_note": gettext_lazy("확인 내용"),
-    "year": gettext_lazy("연도"),
-    "action": gettext_lazy("조정"),
-    "round_number": gettext_lazy("차수"),
-    "user": gettext_lazy("사용자"),
-    "round": gettext_lazy("평가 차수"),
-    "subject": gettext_lazy("평가 대상"),
-    "document": gettext_lazy("서류"), "explanation": gettext_lazy("계산 근거"),
-    "indicator": gettext_lazy("지표"), "value": gettext_lazy("값"),
-    "evaluator": gettext_lazy("평가자"), "version": gettext_lazy("판"),
-    "locked": gettext_lazy("잠금"), "outcome": gettext_lazy("확정 경위"),
-}
 
 #: Keys shown only in the raw record (ids and derived numbers).
 HIDDEN = {"raw_total", "scale_max", "counted_max", "round_id", "subject_id"}
@@ -191,11 +129,11 @@ def _model(object_type: str):
 
 
 def action_words(event: AuditEvent, model=None) -> str:
-    """The action in words: the trail's or this page's words, else the object's name and
-    the verb ("평가표 제출"), else the object's name and "변경"."""
-    known = ACTIONS.get(event.action)
+    """The action in words: the vocabulary's word, else the object's name and the verb
+    ("평가표 제출"), else the object's name and "변경"."""
+    known = vocabulary.action_label(event.action)
     if known:
-        return str(known)
+        return known
     model = model or _model(event.object_type)
     noun = str(model._meta.verbose_name) if model is not None else _("기록")
     last = event.action.rpartition(".")[2]  # "seat", or "conflict_lift": its last word
@@ -203,9 +141,12 @@ def action_words(event: AuditEvent, model=None) -> str:
     return f"{noun} {verb}"
 
 
-def field_label(model, key: str) -> str:
-    if key in FIELDS:
-        return str(FIELDS[key])
+def field_label(model, key: str, *, part: str | None = None) -> str:
+    """A recorded field in words: the vocabulary's word (``part``'s own first), else the
+    model field's name, else "기타 항목" (never the key)."""
+    known = vocabulary.field_label(key, part=part)
+    if known:
+        return known
     if model is not None:
         try:
             return str(model._meta.get_field(key).verbose_name)

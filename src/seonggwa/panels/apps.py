@@ -9,6 +9,7 @@ class PanelsConfig(AppConfig):
 
     def ready(self) -> None:
         from seonggwa.core.process import register_section
+        from seonggwa.panels import vocabulary  # noqa: F401  (registers the audit words)
         from seonggwa.panels.domain import rules
 
         register_section(rules.SECTION, rules.problems)

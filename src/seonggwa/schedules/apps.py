@@ -9,6 +9,7 @@ class SchedulesConfig(AppConfig):
 
     def ready(self) -> None:
         from seonggwa.core.process import register_section
+        from seonggwa.schedules import vocabulary  # noqa: F401  (registers the audit words)
         from seonggwa.schedules.domain import rules
 
         register_section(rules.SECTION, rules.problems)

@@ -9,6 +9,7 @@ class SubmissionsConfig(AppConfig):
 
     def ready(self) -> None:
         from seonggwa.core.process import register_section
+        from seonggwa.submissions import vocabulary  # noqa: F401  (registers the audit words)
         from seonggwa.submissions.domain import rules
 
         register_section(rules.SECTION, rules.problems)

@@ -17,56 +17,40 @@ the version they were loaded at (:mod:`seonggwa.core.concurrency`).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import wraps
 
-from django import forms
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from seonggwa.access.appeals import releasable_rounds, visible_appeals
 from seonggwa.appeals.domain import notices, process
 from seonggwa.appeals.domain.machine import APPEAL
 from seonggwa.appeals.models import Appeal, AppealState, Notice, ObjectionFile, Outcome
-from seonggwa.appeals.models.appeals import REASONS_MAX
-from seonggwa.core import concurrency
+from seonggwa.appeals.vocabulary import PART
+from seonggwa.core import concurrency, vocabulary
 from seonggwa.core.listing import paginate
 from seonggwa.evaluations.domain.decisions import decision_label
-from seonggwa.evaluations.domain.errors import WorkflowError
 from seonggwa.evaluations.domain.frameworks import framework_for
 from seonggwa.evaluations.interfaces import presentation
 from seonggwa.evaluations.models import Rating, Round, Status
 from seonggwa.schedules.domain import windows
 
 from .. import trail
-from ..access import office_required
+from ..access import Perm, require
+from ..actions import attempt
+from ..forms.appeals import DecisionForm, ObjectionForm
 
 NOTICES_PER_PAGE = 50
 APPEALS_PER_PAGE = 100
 
 
-def _signed_in(view):
-    """Any signed-in user (their own notices); others go to the login page."""
-    @wraps(view)
-    def wrapped(request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
-        if not request.user.has_perm("appeals.view_notices"):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
 # ----------------------------------------------------------------------------- notices
 
 @require_http_methods(["GET", "POST"])
-@_signed_in
+@require(Perm.NOTICES)
 def notice_list(request):
     """The user's notices, newest first; POST marks one (``notice``) or all read."""
     if request.method == "POST":
@@ -86,7 +70,7 @@ def notice_list(request):
 # ----------------------------------------------------------------------------- index
 
 @require_safe
-@office_required
+@require(Perm.OFFICE)
 def appeal_index(request):
     """Officers: rounds with results to release and objections to re-review.
     Evaluated organisations: their notified results."""
@@ -111,7 +95,7 @@ def appeal_index(request):
 # ----------------------------------------------------------------------------- release
 
 @require_http_methods(["GET", "POST"])
-@office_required
+@require(Perm.OFFICE)
 def release_round(request, pk: int):
     """Review every outgoing message of a round (GET) and release them together (POST)."""
     rnd = Round.objects.select_related("year", "framework_version").filter(pk=pk).first()
@@ -123,20 +107,20 @@ def release_round(request, pk: int):
     problem, status = None, 200
     if request.method == "POST":
         confirmed = request.POST.get("count", "")
-        try:
+
+        def release(_none):
             if not (confirmed.isascii() and confirmed.isdigit() and len(confirmed) <= 9):
                 raise process.StaleRelease(_("확인한 결과 수가 없습니다. 화면을 다시 불러와 "
                                              "확인하십시오."))
-            batch = process.release(rnd, expected=int(confirmed), actor=request.user,
-                                    today=today)
-        except process.StaleRelease as exc:
-            problem, status = " ".join(exc.messages), 409
-        except WorkflowError as exc:
-            problem, status = " ".join(exc.messages), 400
-        else:
+            return process.release(rnd, expected=int(confirmed), actor=request.user,
+                                   today=today)
+
+        done = attempt(request, release, conflicts=(process.StaleRelease,))
+        if done.ok:
             messages.success(request, _("%(round)s 결과 %(n)s건을 통보했습니다.")
-                             % {"round": rnd, "n": batch.count})
+                             % {"round": rnd, "n": done.value.count})
             return redirect("office:appeals_release", pk=rnd.pk)
+        problem, status = done.joined(), done.status
     refusal = process.refusal_to_release(rnd)
     outgoing = [] if refusal else process.outgoing(rnd, today=today)
     released = (Appeal.objects.filter(result__round=rnd)
@@ -148,23 +132,6 @@ def release_round(request, pk: int):
 
 
 # ----------------------------------------------------------------------------- one appeal
-
-class ObjectionForm(forms.Form):
-    reasons = forms.CharField(
-        label=gettext_lazy("이의신청 사유"), max_length=REASONS_MAX,
-        widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=gettext_lazy("어느 지표의 어떤 판단에 왜 동의하지 않는지 적어 주십시오. "
-                               "이의신청은 한 번만 할 수 있습니다."))
-
-
-class DecisionForm(forms.Form):
-    outcome = forms.ChoiceField(
-        label=gettext_lazy("평가단 재심의 결과"), widget=forms.RadioSelect,
-        choices=[(Outcome.UPHELD, gettext_lazy("원안 유지")),
-                 (Outcome.REVISED, gettext_lazy("수정 (아래 점수를 고쳐 다시 채점)"))])
-    reason = forms.CharField(label=gettext_lazy("재심의 사유"), max_length=REASONS_MAX,
-                             widget=forms.Textarea(attrs={"rows": 6}))
-
 
 @dataclass
 class RatingCell:
@@ -201,7 +168,7 @@ def _appeal(user, pk: int) -> Appeal:
 
 
 @require_http_methods(["GET", "POST"])
-@office_required
+@require(Perm.OFFICE)
 def appeal_case(request, pk: int):
     user = request.user
     appeal = _appeal(user, pk)
@@ -281,17 +248,11 @@ def _window_refusal(appeal: Appeal) -> str | None:
 def _object(request, appeal: Appeal, form: ObjectionForm, version: int) -> tuple[int, int]:
     if not form.is_valid():
         return 400, concurrency.posted(request.POST) or version
-    try:
-        with concurrency.guarded(concurrency.posted(request.POST), appeal) as fresh:
-            process.file_objection(fresh, request.user, form.cleaned_data["reasons"],
-                                   request.FILES.getlist("files"))
-    except concurrency.StaleEdit as exc:
-        form.add_error(None, exc.message)
-        return 409, exc.version
-    except WorkflowError as exc:
-        for message in exc.messages:
-            form.add_error(None, message)
-        return 400, concurrency.posted(request.POST) or version
+    done = attempt(request, lambda fresh: process.file_objection(
+        fresh, request.user, form.cleaned_data["reasons"], request.FILES.getlist("files")),
+        appeal, form=form)
+    if not done.ok:
+        return done.status, done.version_or(concurrency.posted(request.POST) or version)
     messages.success(request, _("이의신청을 접수했습니다. 평가단이 재심의한 뒤 결과를 알려 드립니다."))
     return 302, version
 
@@ -300,25 +261,19 @@ def _decide(request, appeal: Appeal, form: DecisionForm, cells, version: int) ->
     if not form.is_valid():
         return 400, concurrency.posted(request.POST) or version
     data = form.cleaned_data
-    try:
-        with concurrency.guarded(concurrency.posted(request.POST), appeal) as fresh:
-            process.decide(fresh, data["outcome"], data["reason"], actor=request.user,
-                           revised=_revised(request.POST, cells)
-                           if data["outcome"] == Outcome.REVISED else ())
-    except concurrency.StaleEdit as exc:
-        form.add_error(None, exc.message)
-        return 409, exc.version
-    except WorkflowError as exc:
-        for message in exc.messages:
-            form.add_error(None, message)
-        return 400, concurrency.posted(request.POST) or version
+    done = attempt(request, lambda fresh: process.decide(
+        fresh, data["outcome"], data["reason"], actor=request.user,
+        revised=_revised(request.POST, cells) if data["outcome"] == Outcome.REVISED else ()),
+        appeal, form=form)
+    if not done.ok:
+        return done.status, done.version_or(concurrency.posted(request.POST) or version)
     messages.success(request, _("재심의 결과를 기록했습니다. 결과가 최종 확정되어 잠겼고, 평가받은 "
                                 "기관에 알렸습니다."))
     return 302, version
 
 
 @require_safe
-@office_required
+@require(Perm.OFFICE)
 def objection_file(request, pk: int, file_id: int):
     """An objection's evidence file, for the officer and the evaluated organisation."""
     appeal = _appeal(request.user, pk)
@@ -330,23 +285,13 @@ def objection_file(request, pk: int, file_id: int):
 
 # ----------------------------------------------------------------------------- trail
 
-ACTIONS = {
-    "appeal.release": gettext_lazy("결과 통보"),
-    "appeal.object": gettext_lazy("이의신청"),
-    "appeal.uphold": gettext_lazy("재심의: 원안 유지"),
-    "appeal.revise": gettext_lazy("재심의: 수정"),
-    "appeal.lapse": gettext_lazy("이의신청 없이 확정"),
-    "result.lock": gettext_lazy("결과 잠금"),
-    "rating.record": gettext_lazy("평가 점수 기록"),
-}
-FIELDS = {
-    "state": gettext_lazy("상태"), "grade": gettext_lazy("등급"),
-    "total": gettext_lazy("총점"), "scale_max": gettext_lazy("만점"),
-    "decision": gettext_lazy("판정"), "deadline": gettext_lazy("이의신청 마감일"),
-    "deadline_how": gettext_lazy("마감일 계산"), "score": gettext_lazy("점수"),
-    "band_code": gettext_lazy("등급"), "decision_code": gettext_lazy("판정"),
-    "locked": gettext_lazy("잠금"), "outcome": gettext_lazy("재심의 결과"),
-}
+#: The records of an appeal, said with the fields below (the others as the office trail
+#: says them).
+RECORDS = ("appeal.release", "appeal.object", "appeal.uphold", "appeal.revise", "appeal.lapse",
+           "result.lock", "rating.record")
+#: The recorded fields an appeal's trail shows, in words.
+SHOWN = ("state", "grade", "total", "scale_max", "decision", "deadline", "deadline_how",
+         "score", "band_code", "decision_code", "locked", "outcome")
 
 
 def _value(key: str, value, framework) -> str:
@@ -368,13 +313,14 @@ def _value(key: str, value, framework) -> str:
 def _appeal_entry(event, framework) -> trail.Entry:
     before = event.before if isinstance(event.before, dict) else {}
     after = event.after if isinstance(event.after, dict) else {}
-    changes = [trail.Change(str(FIELDS.get(k, k)),
+    changes = [trail.Change(trail.field_label(None, k, part=PART),
                             _value(k, before.get(k), framework) if before else "",
                             _value(k, after.get(k), framework))
                for k in dict.fromkeys([*before, *after])
-               if k in FIELDS and before.get(k) != after.get(k)]
+               if k in SHOWN and before.get(k) != after.get(k)]
     return trail.Entry(event=event, who=concurrency.who(event), when=concurrency.when(event),
-                       what=str(ACTIONS[event.action]), changes=changes, reason=event.reason)
+                       what=vocabulary.action_label(event.action) or _("변경"), changes=changes,
+                       reason=event.reason)
 
 
 def _trail(appeal: Appeal) -> list[trail.Entry]:
@@ -383,5 +329,5 @@ def _trail(appeal: Appeal) -> list[trail.Entry]:
     labels = trail.code_labels(appeal.result.round)  # grades, decisions in words
     events = (concurrency.events_for(appeal, appeal.result).select_related("actor")
               .order_by("-at", "-id")[:200])
-    return [_appeal_entry(e, framework) if e.action in ACTIONS else trail.entry(e, labels)
+    return [_appeal_entry(e, framework) if e.action in RECORDS else trail.entry(e, labels)
             for e in events]

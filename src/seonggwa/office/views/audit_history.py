@@ -35,7 +35,7 @@ from seonggwa.core.models import AuditEvent
 from seonggwa.evaluations.models import Round
 
 from .. import trail
-from ..access import office_required
+from ..access import Perm, require
 
 #: The apps whose records make up a round's process, and how each is called on the page.
 PARTS = {
@@ -107,7 +107,7 @@ def _filtered(request, round_: Round):
 
 
 @require_safe
-@office_required
+@require(Perm.OFFICE)
 def history(request, round_id: int):
     round_ = _officer_round(request, round_id)
     events, part = _filtered(request, round_)
@@ -138,7 +138,7 @@ def _header() -> list[str]:
 
 
 @require_safe
-@office_required
+@require(Perm.OFFICE)
 def history_export(request, round_id: int, fmt: str):
     """The round's records (the page's filter applied) as XLSX or CSV: text always text,
     never a formula."""

@@ -13,11 +13,11 @@ from seonggwa.evaluations.models import EvaluationYear, Result, Round
 from seonggwa.schedules.domain import windows
 from seonggwa.schedules.models import WindowState
 
-from ..access import can_see_everything, office_required, visible_services
+from ..access import Perm, can_see_everything, require, visible_services
 
 
 @require_safe
-@office_required
+@require(Perm.OFFICE)
 def dashboard(request):
     user = request.user
     everything = can_see_everything(user)

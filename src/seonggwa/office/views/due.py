@@ -16,15 +16,16 @@ from seonggwa.evaluations.domain.due import (
     NOT_DUE,
     DueRows,
 )
-from seonggwa.evaluations.domain.workflow import WorkflowError, adjust_due
+from seonggwa.evaluations.domain.workflow import adjust_due
 from seonggwa.evaluations.models import DueAdjustment, EvaluationYear
 from seonggwa.registry.models import ContractPeriod, Service
 
-from ..access import officer_required
-from ..forms import DueAdjustForm
+from ..access import Perm, require
+from ..actions import attempt
+from ..forms.due import DueAdjustForm
 
 
-@officer_required
+@require(Perm.EVALUATIONS)
 def due_index(request):
     return redirect("office:due", year=dt.date.today().year)
 
@@ -80,7 +81,7 @@ def _page_of_sections(request, rows: DueRows):
                   for (section, number), entries in tables.items()]
 
 
-@officer_required
+@require(Perm.EVALUATIONS)
 def due_view(request, year: int):
     form = DueAdjustForm()
     version = concurrency.version(_adjustments(year))
@@ -92,24 +93,18 @@ def due_view(request, year: int):
             if service is None:
                 form.add_error("service", _("등록되지 않은 사무 키입니다."))
             else:
-                try:
-                    # someone else's adjustment of the same service since this page was
-                    # loaded is a conflict; of other services, not
-                    with concurrency.guarded(concurrency.posted(request.POST), service,
-                                             events=_adjustments(year, service)):
-                        adjust_due(year=year, service=service, action=data["action"],
-                                   round_number=data["round_number"],
-                                   reason=data["reason"], actor=request.user)
-                except concurrency.StaleEdit as exc:
-                    form.add_error(None, exc.message)
-                    version = exc.version
-                except WorkflowError as exc:
-                    for message in exc.messages:
-                        form.add_error(None, message)
-                else:
+                # someone else's adjustment of the same service since this page was
+                # loaded is a conflict; of other services, not
+                done = attempt(request, lambda _service: adjust_due(
+                    year=year, service=service, action=data["action"],
+                    round_number=data["round_number"], reason=data["reason"],
+                    actor=request.user), service, events=_adjustments(year, service),
+                    form=form)
+                if done.ok:
                     messages.success(request, _("평가대상 조정을 기록했습니다: %(name)s")
                                      % {"name": service.name})
                     return redirect(request.get_full_path())  # the same page
+                version = done.version_or(version)
     rows = DueRows(year)
     page, sections = _page_of_sections(request, rows)
     years = sorted(set(EvaluationYear.objects.values_list("year", flat=True))

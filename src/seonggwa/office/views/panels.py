@@ -19,12 +19,10 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from seonggwa.access.panels import (
     challengeable_subjects,
@@ -35,7 +33,7 @@ from seonggwa.access.panels import (
     withdrawable_recusals,
 )
 from seonggwa.accounts.models import Role, organisation_of, role_of
-from seonggwa.core import concurrency
+from seonggwa.core import concurrency, vocabulary
 from seonggwa.core.listing import paginate
 from seonggwa.core.models import AuditEvent
 from seonggwa.evaluations.models import Round, Status, Subject
@@ -43,8 +41,7 @@ from seonggwa.panels.domain import conflicts as conflict_domain
 from seonggwa.panels.domain import members as member_domain
 from seonggwa.panels.domain import recusals as recusal_domain
 from seonggwa.panels.domain import seats as seat_domain
-from seonggwa.panels.domain.conflicts import KIND_LABELS, LIFTABLE, panel_rules
-from seonggwa.panels.domain.errors import MAX_REASON
+from seonggwa.panels.domain.conflicts import KIND_LABELS, panel_rules
 from seonggwa.panels.domain.parties import district_of, employer_of, evaluated_side, project_year
 from seonggwa.panels.models import (
     Challenge,
@@ -58,52 +55,36 @@ from seonggwa.panels.models import (
     TemplateEntry,
     WaiverState,
 )
-from seonggwa.registry.models import Organisation
+from seonggwa.panels.vocabulary import PART
 
 from .. import trail
-from ..access import office_required, officer_required
+from ..access import Perm, require
+from ..actions import attempt
+from ..forms.panels import (
+    ChallengeForm,
+    DecisionForm,
+    DeclareForm,
+    EnrolForm,
+    LiftForm,
+    PositionForm,
+    RecuseForm,
+    RevokeForm,
+    SeatForm,
+    TemplateForm,
+    UnseatForm,
+    WithdrawRecusalForm,
+    enrollable_users,
+    member_name,
+    seat_choices,
+)
 
 SUBJECTS_PER_PAGE = 100
 
 # --- the audit trail of panels, in words ---------------------------------------------
 
-ACTIONS = {
-    "panels.seat": gettext_lazy("평가단 배정"),
-    "panels.unseat": gettext_lazy("평가단에서 제외"),
-    "panels.conflict_lift": gettext_lazy("이해충돌 해제"),
-    "panels.conflict_revoke": gettext_lazy("이해충돌 해제 취소"),
-    "panels.conflict_declare": gettext_lazy("이해관계 신고"),
-    "panels.conflict_withdraw": gettext_lazy("이해관계 신고 철회"),
-    "panels.recusal": gettext_lazy("회피 신청"),
-    "panels.recusal_withdraw": gettext_lazy("회피 철회"),
-    "panels.challenge_file": gettext_lazy("기피 신청"),
-    "panels.challenge_accept": gettext_lazy("기피 인용"),
-    "panels.challenge_reject": gettext_lazy("기피 기각"),
-    "panels.template_add": gettext_lazy("기본 구성에 추가"),
-    "panels.template_remove": gettext_lazy("기본 구성에서 제외"),
-    "panels.member_enrol": gettext_lazy("평가위원 후보 등록"),
-    "panels.member_position": gettext_lazy("직위 변경"),
-    "assignment.add": gettext_lazy("평가 배정"),
-    "assignment.remove": gettext_lazy("평가 배정 해제"),
-}
-
-FIELDS = {
-    "member": gettext_lazy("위원"),
-    "seat": gettext_lazy("자리"),
-    "place": gettext_lazy("순번"),
-    "position": gettext_lazy("직위"),
-    "kind": gettext_lazy("이해충돌 종류"),
-    "state": gettext_lazy("상태"),
-    "ended": gettext_lazy("평가단에서 제외"),
-    "target": gettext_lazy("신고 대상"),
-    "withdrawn": gettext_lazy("철회"),
-    "decision_reason": gettext_lazy("결정 사유"),
-    "subject": gettext_lazy("평가 대상"),
-    "round": gettext_lazy("평가 차수"),
-    "user": gettext_lazy("사용자"),
-}
-
-_HIDDEN = {"round_id", "subject_id"}
+#: The recorded fields a panel's trail shows, in words (the rest are ids and snapshots).
+SHOWN = ("member", "seat", "place", "position", "kind", "state", "ended", "target",
+         "withdrawn", "decision_reason", "subject", "round", "user")
 _STATES = {**dict(ChallengeState.choices), **dict(RecusalState.choices),
            **dict(WaiverState.choices)}
 
@@ -123,13 +104,13 @@ def _value(key: str, value) -> str:
 def _entry(event: AuditEvent) -> trail.Entry:
     before = event.before if isinstance(event.before, dict) else {}
     after = event.after if isinstance(event.after, dict) else {}
-    changes = [trail.Change(str(FIELDS.get(key, key)),
+    changes = [trail.Change(trail.field_label(None, key, part=PART),
                             _value(key, before.get(key)) if before and key in before else "",
                             _value(key, after.get(key)))
                for key in dict.fromkeys([*before, *after])
-               if key not in _HIDDEN and key in FIELDS and before.get(key) != after.get(key)]
+               if key in SHOWN and before.get(key) != after.get(key)]
     return trail.Entry(event=event, who=concurrency.who(event), when=concurrency.when(event),
-                       what=str(ACTIONS.get(event.action, _("평가단 변경"))),
+                       what=vocabulary.action_label(event.action) or _("평가단 변경"),
                        changes=changes, reason=event.reason)
 
 
@@ -155,23 +136,6 @@ def _trail(events, limit: int = 200) -> list[trail.Entry]:
 
 # --- small helpers ----------------------------------------------------------------------
 
-def _name(user) -> str:
-    return user.get_full_name() or user.get_username()
-
-
-def _refusals(exc: ValidationError) -> list[str]:
-    return list(exc.messages)
-
-
-def _pool_choices():
-    return [(u.pk, f"{_name(u)} — {employer_of(u) or _('소속 없음')}")
-            for u in seat_domain.member_pool()]
-
-
-def _seat_choices(round_: Round):
-    return [(r.code, r.shown) for r in panel_rules(round_).seats]
-
-
 def _rounds_with_panels():
     """Rounds whose framework has a panel composition, newest first."""
     rounds = Round.objects.select_related("year", "framework_version").exclude(
@@ -182,17 +146,6 @@ def _rounds_with_panels():
 def _get_round(round_id: int) -> Round:
     return get_object_or_404(Round.objects.select_related("year", "framework_version"),
                              pk=round_id)
-
-
-class _ReasonField(forms.CharField):
-    def __init__(self, label, **kwargs):
-        super().__init__(label=label, max_length=MAX_REASON, strip=True,
-                         widget=forms.Textarea(attrs={"rows": 2}), **kwargs)
-
-
-class _PoolChoiceField(forms.TypedChoiceField):
-    def __init__(self, **kwargs):
-        super().__init__(label=gettext_lazy("위원"), coerce=int, **kwargs)
 
 
 def _pool_member(pk: int):
@@ -206,7 +159,7 @@ def _pool_member(pk: int):
 
 # --- officer: the rounds with a panel -----------------------------------------------
 
-@officer_required
+@require(Perm.EVALUATIONS)
 def panels_index(request):
     rounds = _rounds_with_panels()
     pending = dict(Challenge.objects.filter(state=ChallengeState.FILED)
@@ -219,49 +172,34 @@ def panels_index(request):
 
 # --- officer: a round — its subjects and its default composition ---------------------
 
-class TemplateForm(forms.Form):
-    member = _PoolChoiceField()
-    seat_code = forms.ChoiceField(label=gettext_lazy("자리"))
-
-    def __init__(self, *args, round_: Round, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["member"].choices = _pool_choices()
-        self.fields["seat_code"].choices = _seat_choices(round_)
-
-
 def _template_post(request, round_: Round, form: TemplateForm):
     """Add to or remove from the round's default composition; ``None`` when done."""
-    loaded = concurrency.posted(request.POST)
     action = request.POST.get("action")
-    try:
-        with concurrency.guarded(loaded, round_, events=template_events(round_)):
-            if action == "template_remove":
-                entry = (TemplateEntry.objects.filter(pk=_posted_id(request.POST, "entry"),
-                                                      round=round_)
-                         .select_related("member").first())
-                if entry is None:
-                    raise ValidationError(_("기본 구성에 그런 위원이 없습니다. 화면을 다시 "
-                                            "불러와 주십시오."))
-                seat_domain.remove_from_template(entry, actor=request.user)
-                messages.success(request, _("%(member)s 위원을 기본 구성에서 뺐습니다.")
-                                 % {"member": _name(entry.member)})
-                return None
-            if not form.is_valid():
-                return form
-            seat_domain.add_to_template(round_, _pool_member(form.cleaned_data["member"]),
-                                        form.cleaned_data["seat_code"], actor=request.user)
-    except concurrency.StaleEdit as exc:
-        form.add_error(None, exc.message)
+
+    def change(_round):
+        if action == "template_remove":
+            entry = (TemplateEntry.objects.filter(pk=_posted_id(request.POST, "entry"),
+                                                  round=round_)
+                     .select_related("member").first())
+            if entry is None:
+                raise ValidationError(_("기본 구성에 그런 위원이 없습니다. 화면을 다시 "
+                                        "불러와 주십시오."))
+            seat_domain.remove_from_template(entry, actor=request.user)
+            return _("%(member)s 위원을 기본 구성에서 뺐습니다.") % {"member": member_name(entry.member)}
+        if not form.is_valid():
+            return None
+        seat_domain.add_to_template(round_, _pool_member(form.cleaned_data["member"]),
+                                    form.cleaned_data["seat_code"], actor=request.user)
+        return _("기본 구성에 추가했습니다.")
+
+    done = attempt(request, change, round_, events=template_events(round_), form=form)
+    if not done.ok or done.value is None:
         return form
-    except ValidationError as exc:
-        for message in _refusals(exc):
-            form.add_error(None, message)
-        return form
-    messages.success(request, _("기본 구성에 추가했습니다."))
+    messages.success(request, done.value)
     return None
 
 
-@officer_required
+@require(Perm.EVALUATIONS)
 def panels_round(request, round_id: int):
     round_ = _get_round(round_id)
     composition = panel_rules(round_)
@@ -276,7 +214,7 @@ def panels_round(request, round_id: int):
     page = paginate(request, seat_domain.round_subjects(round_), per_page=SUBJECTS_PER_PAGE)
     filled = seat_domain.composition_counts(round_)
     years = _project_years(round_, page.object_list)
-    labels = dict(_seat_choices(round_))
+    labels = dict(seat_choices(round_))
     entries = (TemplateEntry.objects.filter(round=round_)
                .select_related("member__profile__organisation", "member__panel_profile"))
     return render(request, "office/panels/round.html", {
@@ -311,37 +249,13 @@ def _posted_id(data, name: str) -> int | None:
     return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 18 else None
 
 
-class SeatForm(forms.Form):
-    member = _PoolChoiceField()
-    seat_code = forms.ChoiceField(label=gettext_lazy("자리"))
-
-    def __init__(self, *args, round_: Round, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["member"].choices = _pool_choices()
-        self.fields["seat_code"].choices = _seat_choices(round_)
-
-
-class UnseatForm(forms.Form):
-    reason = _ReasonField(gettext_lazy("제외 사유"))
-
-
-class LiftForm(forms.Form):
-    kind = forms.ChoiceField(label=gettext_lazy("이해충돌 종류"),
-                             choices=[(k, KIND_LABELS[k]) for k in sorted(LIFTABLE)])
-    reason = _ReasonField(gettext_lazy("해제 사유"))
-
-
-class RevokeForm(forms.Form):
-    reason = _ReasonField(gettext_lazy("해제 취소 사유"))
-
-
 def _seat_action(request, round_, subject, form):
     if not form.is_valid():
         return form
     member = _pool_member(form.cleaned_data["member"])
     seat_domain.seat(round_, subject, member, form.cleaned_data["seat_code"],
                      actor=request.user)
-    messages.success(request, _("%(member)s 위원을 배정했습니다.") % {"member": _name(member)})
+    messages.success(request, _("%(member)s 위원을 배정했습니다.") % {"member": member_name(member)})
     return None
 
 
@@ -355,7 +269,7 @@ def _unseat_action(request, round_, subject, form):
         return form
     seat_domain.unseat(seat_, reason=form.cleaned_data["reason"], actor=request.user)
     messages.success(request, _("%(member)s 위원을 평가단에서 제외했습니다.")
-                     % {"member": _name(seat_.member)})
+                     % {"member": member_name(seat_.member)})
     return None
 
 
@@ -371,7 +285,7 @@ def _lift_action(request, round_, subject, form):
     conflict_domain.lift_conflict(round_, subject, member, kind,
                                   reason=form.cleaned_data["reason"], actor=request.user)
     messages.success(request, _("%(member)s 위원의 '%(kind)s' 이해충돌을 해제했습니다.")
-                     % {"member": _name(member), "kind": KIND_LABELS[kind]})
+                     % {"member": member_name(member), "kind": KIND_LABELS[kind]})
     return None
 
 
@@ -387,7 +301,7 @@ def _revoke_action(request, round_, subject, form):
     conflict_domain.revoke_waiver(waiver, reason=form.cleaned_data["reason"], actor=request.user)
     messages.success(request, _("%(member)s 위원의 '%(kind)s' 이해충돌 해제를 취소했습니다. 이 "
                                 "이해충돌이 다시 적용됩니다.")
-                     % {"member": _name(waiver.member), "kind": waiver.get_kind_display()})
+                     % {"member": member_name(waiver.member), "kind": waiver.get_kind_display()})
     return None
 
 
@@ -397,7 +311,7 @@ def _apply_action(request, round_, subject, form):
         messages.success(request, _("기본 구성에서 %(n)s명을 배정했습니다.")
                          % {"n": len(applied.seated)})
     for entry, why in applied.skipped:
-        messages.warning(request, _("%(member)s: %(why)s") % {"member": _name(entry.member),
+        messages.warning(request, _("%(member)s: %(why)s") % {"member": member_name(entry.member),
                                                                "why": why})
     if not applied.seated and not applied.skipped:
         messages.warning(request, _("이 차수의 기본 구성이 비어 있습니다."))
@@ -424,19 +338,12 @@ def _subject_post(request, round_, subject, forms_) -> forms.Form | None:
         return form
     make, handler = _SUBJECT_ACTIONS[action]
     form = forms_[action] = make(request.POST, round_) if make else _message_form()
-    try:
-        with concurrency.guarded(concurrency.posted(request.POST), round_,
-                                 events=panel_events(round_, subject)):
-            return handler(request, round_, subject, form)
-    except concurrency.StaleEdit as exc:
-        form.add_error(None, exc.message)
-    except ValidationError as exc:
-        for message in _refusals(exc):
-            form.add_error(None, message)
-    return form
+    done = attempt(request, lambda _round: handler(request, round_, subject, form), round_,
+                   events=panel_events(round_, subject), form=form)
+    return done.value if done.ok else form
 
 
-@officer_required
+@require(Perm.EVALUATIONS)
 def panels_subject(request, round_id: int, subject_id: int):
     round_ = _get_round(round_id)
     subject = get_object_or_404(seat_domain.round_subjects(round_), pk=subject_id)
@@ -468,48 +375,18 @@ def panels_subject(request, round_id: int, subject_id: int):
     }, status=status)
 # --- officer: the member pool ---------------------------------------------------------
 
-class EnrolForm(forms.Form):
-    user = forms.TypedChoiceField(label=gettext_lazy("평가위원"), coerce=int)
-    position = forms.CharField(label=gettext_lazy("직위"), max_length=member_domain.MAX_POSITION,
-                               required=False,
-                               help_text=gettext_lazy("예: 협치지원관, 교수, 플랫폼 단체장"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["user"].choices = [(u.pk, f"{_name(u)} — {employer_of(u) or _('소속 없음')}")
-                                       for u in _enrollable_users()]
-
-
-class PositionForm(forms.Form):
-    position = forms.CharField(label=gettext_lazy("직위"), max_length=member_domain.MAX_POSITION,
-                               required=False)
-
-
-def _enrollable_users():
-    return (get_user_model().objects.filter(profile__role=Role.EVALUATOR, is_active=True,
-                                            is_superuser=False, panel_profile__isnull=True)
-            .select_related("profile__organisation").order_by("username"))
-
-
 def _position_post(request, profile: MemberProfile) -> PositionForm | None:
     form = PositionForm(request.POST)
     if not form.is_valid():
         return form
-    try:
-        with concurrency.guarded(concurrency.posted(request.POST), profile) as fresh:
-            member_domain.set_position(fresh, form.cleaned_data["position"], actor=request.user)
-    except concurrency.StaleEdit as exc:
-        form.add_error(None, exc.message)
-        return form
-    except ValidationError as exc:
-        for message in _refusals(exc):
-            form.add_error(None, message)
+    if not attempt(request, lambda fresh: member_domain.set_position(
+            fresh, form.cleaned_data["position"], actor=request.user), profile, form=form).ok:
         return form
     messages.success(request, _("직위를 저장했습니다."))
     return None
 
 
-@officer_required
+@require(Perm.EVALUATIONS)
 def panels_pool(request):
     form, failed, status = EnrolForm(), None, 200
     if request.method == "POST" and request.POST.get("action") == "position":
@@ -523,18 +400,17 @@ def panels_pool(request):
     elif request.method == "POST":
         form = EnrolForm(request.POST)
         if form.is_valid():
-            user = _enrollable_users().filter(pk=form.cleaned_data["user"]).first()
-            try:
+            user = enrollable_users().filter(pk=form.cleaned_data["user"]).first()
+
+            def enrol(_none):
                 if user is None:
                     raise ValidationError(_("이미 후보로 등록되었거나 평가위원이 아닌 사용자입니다."))
                 member_domain.enrol(user, position=form.cleaned_data["position"],
                                     actor=request.user)
-            except ValidationError as exc:
-                for message in _refusals(exc):
-                    form.add_error(None, message)
-            else:
+
+            if attempt(request, enrol, form=form).ok:
                 messages.success(request, _("%(member)s 위원을 후보 명단에 올렸습니다.")
-                                 % {"member": _name(user)})
+                                 % {"member": member_name(user)})
                 return redirect("office:panels_pool")
         status = 400
     page = paginate(request, MemberProfile.objects.select_related(
@@ -555,45 +431,6 @@ def panels_pool(request):
 
 
 # --- the member's own page --------------------------------------------------------------
-
-class DeclareForm(forms.Form):
-    organisation = forms.CharField(
-        label=gettext_lazy("기관명"), max_length=200, required=False,
-        help_text=gettext_lazy("이해관계가 있는 기관의 이름을 등록된 그대로 적습니다. 특정 평가 "
-                               "대상만이면 아래에서 고르십시오."))
-    subject = forms.TypedChoiceField(label=gettext_lazy("평가 대상"), coerce=int,
-                                     required=False, empty_value=None)
-    reason = _ReasonField(gettext_lazy("사유"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["subject"].choices = [("", "—")] + [
-            (s.pk, s.name) for s in _open_panel_subjects()]
-
-    def clean(self):
-        data = super().clean()
-        name = (data.get("organisation") or "").strip()
-        if bool(name) == bool(data.get("subject")):
-            raise ValidationError(_("기관 이름을 적거나 평가 대상을 고르십시오(둘 중 하나)."))
-        if name:
-            found = list(Organisation.objects.filter(Q(name=name) | Q(corrected_name=name))[:2])
-            if not found:
-                self.add_error("organisation", _("등록된 기관 가운데 이 이름이 없습니다."))
-            elif len(found) > 1:
-                self.add_error("organisation", _("같은 이름의 기관이 여럿입니다. 평가 대상을 "
-                                                 "고르거나 담당자에게 알려 주십시오."))
-            else:
-                data["organisation_obj"] = found[0]
-        return data
-
-
-class RecuseForm(forms.Form):
-    reason = _ReasonField(gettext_lazy("회피 사유"))
-
-
-class WithdrawRecusalForm(forms.Form):
-    reason = _ReasonField(gettext_lazy("철회 사유"))
-
 
 def _open_panel_subjects():
     """The subjects of draft rounds that have a panel (what a member might be asked to
@@ -656,8 +493,12 @@ def _member_withdraw_recusal(request, form):
     return None
 
 
+def _declare_form(data=None) -> DeclareForm:
+    return DeclareForm(data, subjects=_open_panel_subjects())
+
+
 _MEMBER_ACTIONS = {
-    "declare": (DeclareForm, _member_declare),
+    "declare": (_declare_form, _member_declare),
     "withdraw_declaration": (None, _member_withdraw_declaration),
     "recuse": (RecuseForm, _member_recuse),
     "withdraw_recusal": (WithdrawRecusalForm, _member_withdraw_recusal),
@@ -675,15 +516,11 @@ def _member_post(request, forms_):
     if form_class is not None:
         forms_[action] = form_class(request.POST)
     form = forms_.get(action) or _message_form()
-    try:
-        return handler(request, form)
-    except ValidationError as exc:
-        for message in _refusals(exc):
-            form.add_error(None, message)
-        return form
+    done = attempt(request, lambda _none: handler(request, form), form=form)
+    return done.value if done.ok else form
 
 
-@office_required
+@require(Perm.OFFICE)
 def panels_mine(request):
     user = request.user
     if role_of(user) != Role.EVALUATOR:
@@ -691,7 +528,7 @@ def panels_mine(request):
     if not user.has_perm("panels.act_as_member"):
         return render(request, "office/panels/mine.html", {"nav": "panels_mine",
                                                            "in_pool": False})
-    forms_ = {"declare": DeclareForm(), "recuse": RecuseForm(),
+    forms_ = {"declare": _declare_form(), "recuse": RecuseForm(),
               "withdraw_recusal": WithdrawRecusalForm(), "position": None}
     status, failed = 200, None
     if request.method == "POST":
@@ -707,7 +544,7 @@ def panels_mine(request):
     labels = {}
     for s in seats:
         if s.round_id not in labels:
-            labels[s.round_id] = dict(_seat_choices(s.round))
+            labels[s.round_id] = dict(seat_choices(s.round))
     return render(request, "office/panels/mine.html", {
         "nav": "panels_mine", "in_pool": True, "profile": profile,
         "employer": employer_of(user), "district": district_of(user),
@@ -722,24 +559,6 @@ def panels_mine(request):
 
 
 # --- challenges: filed by the evaluated organisation, decided by the officer ----------
-
-class ChallengeForm(forms.Form):
-    member = forms.TypedChoiceField(label=gettext_lazy("위원"), coerce=int)
-    reason = _ReasonField(gettext_lazy("기피 사유"),
-                          help_text=gettext_lazy("공정한 평가를 기대하기 어려운 사정을 구체적으로 "
-                                                 "적어 주십시오."))
-
-    def __init__(self, *args, members=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["member"].choices = [(m.pk, _name(m)) for m in members]
-
-
-class DecisionForm(forms.Form):
-    decision = forms.ChoiceField(label=gettext_lazy("결정"), widget=forms.RadioSelect,
-                                 choices=[("accept", gettext_lazy("인용(위원을 평가단에서 제외)")),
-                                          ("reject", gettext_lazy("기각"))])
-    reason = _ReasonField(gettext_lazy("결정 사유"))
-
 
 def _challengeable_panels(user):
     """(round, subject, members who may be challenged) for each open panel of the
@@ -772,19 +591,16 @@ def _file_challenge(request, panels, forms_) -> ChallengeForm | None:
     if not form.is_valid():
         return form
     member = next(m for m in members if m.pk == form.cleaned_data["member"])
-    try:
-        recusal_domain.file_challenge(round_, subject, member,
-                                       reason=form.cleaned_data["reason"], actor=request.user)
-    except ValidationError as exc:
-        for message in _refusals(exc):
-            form.add_error(None, message)
+    if not attempt(request, lambda _none: recusal_domain.file_challenge(
+            round_, subject, member, reason=form.cleaned_data["reason"], actor=request.user),
+            form=form).ok:
         return form
     messages.success(request, _("%(member)s 위원에 대한 기피를 신청했습니다. 담당자의 결정을 "
-                                "기다립니다.") % {"member": _name(member)})
+                                "기다립니다.") % {"member": member_name(member)})
     return None
 
 
-@office_required
+@require(Perm.OFFICE)
 def panels_challenges(request):
     role = role_of(request.user)
     if role not in (Role.OFFICER, Role.CONTRACTOR):
@@ -810,7 +626,7 @@ def panels_challenges(request):
     }, status=status)
 
 
-@office_required
+@require(Perm.OFFICE)
 def panels_challenge(request, pk: int):
     challenge = get_object_or_404(Challenge.objects.select_related(
         "round__year", "subject", "member__profile__organisation", "organisation"), pk=pk)
@@ -822,20 +638,12 @@ def panels_challenge(request, pk: int):
         if not request.user.has_perm("panels.manage_panels"):
             raise PermissionDenied
         form = DecisionForm(request.POST)
-        if form.is_valid():
-            try:
-                with concurrency.guarded(concurrency.posted(request.POST), challenge) as fresh:
-                    recusal_domain.decide_challenge(
-                        fresh, accept=form.cleaned_data["decision"] == "accept",
-                        reason=form.cleaned_data["reason"], actor=request.user)
-            except concurrency.StaleEdit as exc:
-                form.add_error(None, exc.message)
-            except ValidationError as exc:
-                for message in _refusals(exc):
-                    form.add_error(None, message)
-            else:
-                messages.success(request, _("기피 신청을 결정했습니다."))
-                return redirect("office:panels_challenge", pk=challenge.pk)
+        if form.is_valid() and attempt(request, lambda fresh: recusal_domain.decide_challenge(
+                fresh, accept=form.cleaned_data["decision"] == "accept",
+                reason=form.cleaned_data["reason"], actor=request.user), challenge,
+                form=form).ok:
+            messages.success(request, _("기피 신청을 결정했습니다."))
+            return redirect("office:panels_challenge", pk=challenge.pk)
         status = 400
     return render(request, "office/panels/challenge.html", {
         "nav": "panels_challenges", "challenge": challenge, "may_decide": may_decide,

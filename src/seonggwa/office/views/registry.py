@@ -13,9 +13,7 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass
 
-from django import forms as dj_forms
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -36,52 +34,37 @@ from seonggwa.registry.models import (
     Service,
 )
 
-from .. import forms
-from ..access import registry_officer_required
-
-
-def show_refusal(form: dj_forms.Form, exc: ValidationError) -> None:
-    """Put a domain refusal next to the field it names (or above the form)."""
-    if hasattr(exc, "error_dict"):
-        for name, errs in exc.message_dict.items():
-            form.add_error(name if name in form.fields else None, errs)
-    else:
-        form.add_error(None, exc.messages)
+from ..access import Perm, require
+from ..actions import attempt
+from ..forms import registry as forms
+from ..forms.imports import RegistryImportForm
 
 
 def _reason(data: dict) -> str:
     return (data.pop("reason", "") or "").strip()
 
 
-def _stale(form: dj_forms.Form, exc: concurrency.StaleEdit) -> int:
-    """Show that someone else saved first (the input stays); the version now."""
-    form.add_error(None, exc.message)
-    return exc.version
-
-
 # ----------------------------------------------------------------------------- service
 
-@registry_officer_required
+@require(Perm.REGISTRY)
 def service_create(request):
     form = forms.ServiceCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         reason = _reason(data)
-        try:
-            service = changes.create_service(**data, actor=request.user, reason=reason)
-        except ValidationError as exc:
-            show_refusal(form, exc)
-        else:
+        done = attempt(request, lambda _none: changes.create_service(
+            **data, actor=request.user, reason=reason), form=form)
+        if done.ok:
             messages.success(request, _("사무 '%(name)s'을(를) 등록했습니다.")
-                             % {"name": service.name})
-            return redirect("office:service", service.key)
+                             % {"name": done.value.name})
+            return redirect("office:service", done.value.key)
     return render(request, "office/registry_form.html", {
         "nav": "services", "form": form, "title": _("새 위탁사무 등록"),
         "submit": _("등록"), "back": reverse("office:services"),
     }, status=400 if form.is_bound else 200)
 
 
-@registry_officer_required
+@require(Perm.REGISTRY)
 def service_record(request, key: str):
     service = get_object_or_404(Service.objects.select_related("department"), key=key)
     initial = {"name": service.name, "department": service.department,
@@ -92,18 +75,13 @@ def service_record(request, key: str):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         reason = _reason(data)
-        try:
-            with concurrency.guarded(concurrency.posted(request.POST), service) as fresh:
-                changed = changes.update_service(fresh, **data, actor=request.user,
-                                                 reason=reason)
-        except concurrency.StaleEdit as exc:
-            version = _stale(form, exc)
-        except ValidationError as exc:
-            show_refusal(form, exc)
-        else:
-            messages.success(request, _("사무 등록 정보를 고쳤습니다.") if changed
+        done = attempt(request, lambda fresh: changes.update_service(
+            fresh, **data, actor=request.user, reason=reason), service, form=form)
+        if done.ok:
+            messages.success(request, _("사무 등록 정보를 고쳤습니다.") if done.value
                              else _("바뀐 내용이 없습니다."))
             return redirect(reverse("office:service", args=[key]) + "#registry")
+        version = done.version_or(version)
     return render(request, "office/registry_form.html", {
         "nav": "services", "form": form, "service": service,
         "title": _("사무 등록 정보 수정"), "submit": _("저장"), "version": version,
@@ -149,7 +127,7 @@ KINDS = {
 }
 
 
-@registry_officer_required
+@require(Perm.REGISTRY)
 def registry_row(request, key: str, kind: str, pk: int | None = None):
     """Add (``pk`` empty) or correct one registry row of a service."""
     spec = KINDS.get(kind)
@@ -169,23 +147,19 @@ def registry_row(request, key: str, kind: str, pk: int | None = None):
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         reason = _reason(data)
-        try:
-            if instance is None:
-                spec.create(service, **data, actor=request.user, reason=reason)
-                message = _("%(what)s을(를) 등록했습니다.") % {"what": spec.title}
-            else:
-                with concurrency.guarded(concurrency.posted(request.POST),
-                                         instance) as fresh:
-                    changed = spec.update(fresh, **data, actor=request.user, reason=reason)
-                message = (_("%(what)s을(를) 고쳤습니다.") % {"what": spec.title}
-                           if changed else _("바뀐 내용이 없습니다."))
-        except concurrency.StaleEdit as exc:
-            version = _stale(form, exc)
-        except ValidationError as exc:
-            show_refusal(form, exc)
+        if instance is None:
+            done = attempt(request, lambda _none: spec.create(
+                service, **data, actor=request.user, reason=reason), form=form)
+            message = _("%(what)s을(를) 등록했습니다.") % {"what": spec.title}
         else:
+            done = attempt(request, lambda fresh: spec.update(
+                fresh, **data, actor=request.user, reason=reason), instance, form=form)
+            message = (_("%(what)s을(를) 고쳤습니다.") % {"what": spec.title}
+                       if done.value else _("바뀐 내용이 없습니다."))
+        if done.ok:
             messages.success(request, message)
             return redirect(reverse("office:service", args=[key]) + "#registry")
+        version = done.version_or(version)
     title = (format_lazy("{} — {}", spec.title, _("추가")) if instance is None
              else format_lazy("{} — {}", spec.title, _("수정")))
     return render(request, "office/registry_form.html", {
@@ -195,26 +169,21 @@ def registry_row(request, key: str, kind: str, pk: int | None = None):
     }, status=400 if form.is_bound else 200)
 
 
-@registry_officer_required
+@require(Perm.REGISTRY)
 def contract_end(request, key: str, pk: int):
     service = get_object_or_404(Service, key=key)
     period = get_object_or_404(ContractPeriod, pk=pk, service=service)
     form = forms.ContractEndForm(request.POST or None, initial={"end": period.end})
     version = concurrency.version_of(period)
     if request.method == "POST" and form.is_valid():
-        try:
-            with concurrency.guarded(concurrency.posted(request.POST), period) as fresh:
-                changes.end_contract_period(fresh, form.cleaned_data["end"],
-                                            reason=form.cleaned_data["reason"],
-                                            actor=request.user)
-        except concurrency.StaleEdit as exc:
-            version = _stale(form, exc)
-        except ValidationError as exc:
-            show_refusal(form, exc)
-        else:
+        done = attempt(request, lambda fresh: changes.end_contract_period(
+            fresh, form.cleaned_data["end"], reason=form.cleaned_data["reason"],
+            actor=request.user), period, form=form)
+        if done.ok:
             messages.success(request, _("위탁기간을 %(end)s에 종료했습니다.")
-                             % {"end": fresh.end})
+                             % {"end": done.fresh.end})
             return redirect(reverse("office:service", args=[key]) + "#registry")
+        version = done.version_or(version)
     return render(request, "office/registry_form.html", {
         "nav": "services", "form": form, "service": service,
         "title": _("위탁기간 종료 (%(start)s ~ %(end)s)")
@@ -226,13 +195,13 @@ def contract_end(request, key: str, pk: int):
 
 # ----------------------------------------------------------------------------- workbook
 
-@registry_officer_required
+@require(Perm.REGISTRY)
 def registry_transfer(request):
-    form = forms.RegistryImportForm()
+    form = RegistryImportForm()
     refusal = None
     status = 200
     if request.method == "POST":
-        form = forms.RegistryImportForm(request.POST, request.FILES)
+        form = RegistryImportForm(request.POST, request.FILES)
         status = 400
         if form.is_valid():
             upload = form.cleaned_data["file"]
@@ -260,12 +229,12 @@ def registry_transfer(request):
     }, status=status)
 
 
-@registry_officer_required
+@require(Perm.REGISTRY)
 def registry_template(request):
     return attachment(xlsx.blank_template(), "seonggwa-registry-template.xlsx")
 
 
-@registry_officer_required
+@require(Perm.REGISTRY)
 def registry_export(request):
     """The whole registry, written row by row (write-only workbook, rows read from the
     database in chunks) into a temporary file that is sent from disk and deleted when the

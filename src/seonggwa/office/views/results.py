@@ -29,8 +29,9 @@ from seonggwa.evaluations.interfaces import presentation
 from seonggwa.evaluations.models import Result
 
 from .. import trail
-from ..access import office_required, visible_results
-from ..forms import CorrectionForm, ResultScoreForm
+from ..access import Perm, require, visible_results
+from ..actions import attempt
+from ..forms.results import CorrectionForm, ResultScoreForm
 
 #: The permission each result transition needs.
 TRANSITION_PERMS = {"finalise": "evaluations.change_result",
@@ -104,7 +105,7 @@ def _may_see_trail(user, result: Result) -> bool:
 
 
 @require_http_methods(["GET", "POST"])
-@office_required
+@require(Perm.OFFICE)
 def result_detail(request, pk: int):
     user = request.user
     result = _result(user, pk)
@@ -160,28 +161,25 @@ def _save(request, result: Result, form, version: int, *, correct: bool):
         return form, 400, concurrency.posted(request.POST) or version
     data = form.cleaned_data
     remark = (data.get("remark") or "").strip()
-    try:
-        with concurrency.guarded(concurrency.posted(request.POST), result) as fresh:
-            if correct:
-                workflow.amend_result(fresh, data["score"], data["reason"], request.user,
-                                      remark=remark)
-            else:
-                workflow.update_result(fresh, score=data["score"], remark=remark,
-                                       actor=request.user)
-    except concurrency.StaleEdit as exc:
-        form.add_error(None, exc.message)
-        return form, 409, exc.version
-    except WorkflowError as exc:
-        for message in exc.messages:
-            form.add_error(None, message)
-        return form, 400, concurrency.posted(request.POST) or version
+
+    def change(fresh):
+        if correct:
+            workflow.amend_result(fresh, data["score"], data["reason"], request.user,
+                                  remark=remark)
+        else:
+            workflow.update_result(fresh, score=data["score"], remark=remark,
+                                   actor=request.user)
+
+    done = attempt(request, change, result, form=form)
+    if not done.ok:
+        return form, done.status, done.version_or(concurrency.posted(request.POST) or version)
     messages.success(request, _("결과를 정정했습니다. 사유와 변경 전후 점수가 변경 이력에 "
                                 "남았습니다.") if correct else _("결과를 수정했습니다."))
     return form, 302, version
 
 
 @require_POST
-@office_required
+@require(Perm.OFFICE)
 def result_transition(request, pk: int, name: str):
     """Finalise (확정) or publish (공개) one result."""
     user = request.user
@@ -193,18 +191,14 @@ def result_transition(request, pk: int, name: str):
         raise PermissionDenied
     fire = {"finalise": workflow.finalise_result, "publish": workflow.publish_result}[name]
     label = str(lifecycle.RESULT.transition(name).label)
-    try:
-        with concurrency.guarded(concurrency.posted(request.POST), result) as fresh:
-            refusal = lifecycle.RESULT.refusal(fresh, name)
-            if refusal:
-                raise WorkflowError(refusal)
-            fire(fresh, request.user)
-    except concurrency.StaleEdit as exc:
-        messages.error(request, exc.message)
-    except WorkflowError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
+
+    def change(fresh):
+        refusal = lifecycle.RESULT.refusal(fresh, name)
+        if refusal:
+            raise WorkflowError(refusal)
+        fire(fresh, request.user)
+
+    if attempt(request, change, result, tell=True).ok:
         messages.success(request, _("'%(what)s' 결과를 %(action)s했습니다.")
                          % {"what": result.service_name or result.subject, "action": label})
     return redirect(_next(request, reverse("office:result", args=[result.pk])))

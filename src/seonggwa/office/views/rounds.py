@@ -23,12 +23,13 @@ from seonggwa.evaluations.domain.errors import WorkflowError
 from seonggwa.evaluations.interfaces import presentation
 from seonggwa.evaluations.models import AreaOutcome, Round, Status
 
-from ..access import office_required
+from ..access import Perm, require
+from ..actions import attempt
 from .results import ahead, result_actions
 
 
 @require_safe
-@office_required
+@require(Perm.OFFICE)
 def round_list(request):
     rounds = (visible_rounds(request.user, Round.objects.all())
               .select_related("year", "framework_version")
@@ -46,7 +47,7 @@ ROUND_PAGE_SIZE = 100
 
 
 @require_safe
-@office_required
+@require(Perm.OFFICE)
 def round_detail(request, pk: int):
     rnd = (visible_rounds(request.user, Round.objects.all())
            .select_related("year", "framework_version").filter(pk=pk).first())
@@ -134,8 +135,12 @@ def round_actions(user, rnd: Round) -> list[RoundAction]:
     return actions
 
 
+class ChangedMeanwhile(WorkflowError):
+    """The number of results a round transition changes is not the number confirmed."""
+
+
 @require_http_methods(["GET", "POST"])
-@office_required
+@require(Perm.OFFICE)
 def round_transition(request, pk: int, name: str):
     """Confirm (GET) and make (POST) a round's 확정 or 공개: every draft result of the
     round is finalised with it; publishing publishes every finalised result."""
@@ -152,21 +157,18 @@ def round_transition(request, pk: int, name: str):
     status = 200
     if request.method == "POST":
         confirmed = request.POST.get("count", "")
-        try:
-            with concurrency.guarded(concurrency.posted(request.POST), rnd) as fresh:
-                if confirmed != str(count):
-                    status = 409
-                    problem = _("확인하신 뒤 결과 수가 %(before)s건에서 %(now)s건으로 바뀌었습니다. "
-                                "아래 내용을 다시 확인하세요.") % {"before": confirmed or "–",
-                                                           "now": count}
-                else:
-                    fire = {"finalise": workflow.finalise_round,
-                            "publish": workflow.publish_round}[name]
-                    fire(fresh, request.user)
-        except concurrency.StaleEdit as exc:
-            problem, status = exc.message, 409
-        except WorkflowError as exc:
-            problem, status = " ".join(exc.messages), 400
+        fire = {"finalise": workflow.finalise_round, "publish": workflow.publish_round}[name]
+
+        def change(fresh):
+            if confirmed != str(count):
+                raise ChangedMeanwhile(
+                    _("확인하신 뒤 결과 수가 %(before)s건에서 %(now)s건으로 바뀌었습니다. 아래 "
+                      "내용을 다시 확인하세요.") % {"before": confirmed or "–", "now": count})
+            fire(fresh, request.user)
+
+        done = attempt(request, change, rnd, conflicts=(ChangedMeanwhile,))
+        if not done.ok:
+            problem, status = done.joined(), done.status
         if problem is None:
             messages.success(request, _("%(round)s 평가를 %(action)s했습니다: 결과 %(n)s건.")
                              % {"round": rnd, "action": transition.label, "n": count})

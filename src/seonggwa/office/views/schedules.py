@@ -13,163 +13,40 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django import forms
 from django.contrib import messages
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from seonggwa.access.schedules import visible_schedules, visible_windows
-from seonggwa.core import concurrency
+from seonggwa.core import concurrency, vocabulary
 from seonggwa.core.models import AuditEvent
 from seonggwa.evaluations.models import Round, Scheme, Subject, SubjectKind
-from seonggwa.office import trail
 from seonggwa.schedules.domain import calendar, windows
 from seonggwa.schedules.domain import days_off as days_off_domain
 from seonggwa.schedules.domain.schedules import ScheduleInput, set_schedule
 from seonggwa.schedules.models import DayOff, ProjectYear, Schedule, Window, WindowState
-from seonggwa.schedules.models.days_off import NAME_MAX
 from seonggwa.schedules.models.days_off import REASON_MAX as DAY_OFF_REASON_MAX
-from seonggwa.schedules.models.schedule import PLACE_MAX, REASON_MAX
+
+from .. import trail
+from ..access import Perm, require
+from ..actions import attempt
+from ..forms.schedules import (
+    DayOffForm,
+    EarlyForm,
+    NoticeForm,
+    ReasonForm,
+    RoundWindowForm,
+    ScheduleForm,
+)
 
 #: Subjects offered when adding a schedule (a round of a few hundred at most).
 SUBJECT_CHOICES_MAX = 500
-
-#: The audit actions of this part, in words (the trail shows these, never the codes).
-ACTION_LABELS = {
-    "schedule.create": gettext_lazy("평가 일정 등록"),
-    "schedule.change": gettext_lazy("평가 일정 변경"),
-    "schedule.early": gettext_lazy("조기 평가 지정"),
-    "window.create": gettext_lazy("기한 설정"),
-    "window.set": gettext_lazy("기한 변경"),
-    "window.recount": gettext_lazy("기한 다시 계산"),
-    "window.notice": gettext_lazy("안내 발송 기록"),
-    "window.open": gettext_lazy("기한 시작"),
-    "window.close": gettext_lazy("기한 마감"),
-    "window.reopen": gettext_lazy("기한 다시 열기"),
-    "window.postpone": gettext_lazy("기한 시작 미루기"),
-    "day_off.add": gettext_lazy("추가 휴일 지정"),
-    "day_off.remove": gettext_lazy("추가 휴일 삭제"),
-}
-
-#: Labels of snapshot keys that read better than the model field's name.
-FIELD_LABELS = {"meeting_at": gettext_lazy("평가 회의 일시")}
-
-
-def _require(perm: str):
-    """Signed in and holding ``perm`` (no object), else login or 403."""
-    def decorator(view):
-        def wrapped(request, *args, **kwargs):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            if not request.user.has_perm(perm):
-                raise PermissionDenied
-            return view(request, *args, **kwargs)
-
-        wrapped.__name__, wrapped.__doc__ = view.__name__, view.__doc__
-        return wrapped
-    return decorator
-
-
-staff_required = _require("office.view_office")
-officer_required = _require("schedules.change_schedule")
-days_off_required = _require("schedules.manage_days_off")
-
-
-def _messages_of(exc: ValidationError) -> list[str]:
-    return [str(m) for m in exc.messages]
-
-
-# --- forms ---------------------------------------------------------------------------
-
-def _date_field(label, *, required=False, help_text=""):
-    return forms.DateField(label=label, required=required, help_text=help_text,
-                           widget=forms.DateInput(attrs={"type": "date"}))
-
-
-class ScheduleForm(forms.Form):
-    project_year = forms.TypedChoiceField(
-        label=gettext_lazy("사업 연차"), required=False, coerce=int, empty_value=None,
-        choices=[("", gettext_lazy("해당 없음")), *ProjectYear.choices])
-    period_start = _date_field(gettext_lazy("평가 대상 기간 시작"))
-    period_end = _date_field(gettext_lazy("평가 대상 기간 끝"),
-                             help_text=gettext_lazy("1년차: 사업 시작부터 기준일까지, 2년차: 지난 "
-                                                    "평가 이후(미반영 기간 포함)부터 기준일까지"))
-    submission_due = _date_field(gettext_lazy("자료 제출 기한"),
-                                 help_text=gettext_lazy("이 날까지 제출하면 기한 안입니다."))
-    meeting_date = _date_field(gettext_lazy("평가 회의 날짜"),
-                               help_text=gettext_lazy("통보·보고서 기한은 이 날짜부터 계산합니다."))
-    meeting_time = forms.TimeField(label=gettext_lazy("평가 회의 시각"), required=False,
-                                   widget=forms.TimeInput(attrs={"type": "time"}))
-    place = forms.CharField(label=gettext_lazy("장소"), required=False, max_length=PLACE_MAX)
-    reason = forms.CharField(label=gettext_lazy("변경 사유"), required=False,
-                             max_length=REASON_MAX, widget=forms.Textarea(attrs={"rows": 2}),
-                             help_text=gettext_lazy("이미 정한 일정을 바꿀 때 적습니다. 변경 "
-                                                    "이력에 남습니다."))
-
-    def clean(self):
-        data = super().clean()
-        if data.get("meeting_time") and not data.get("meeting_date"):
-            self.add_error("meeting_date", _("회의 시각을 적으려면 날짜도 적어 주십시오."))
-        return data
-
-    def meeting_at(self) -> dt.datetime | None:
-        day, time = self.cleaned_data.get("meeting_date"), self.cleaned_data.get("meeting_time")
-        if day is None:
-            return None
-        return timezone.make_aware(dt.datetime.combine(day, time or dt.time(0, 0)))
-
-    def schedule_input(self, *, early: bool = False, early_reason: str = "") -> ScheduleInput:
-        d = self.cleaned_data
-        return ScheduleInput(project_year=d.get("project_year"),
-                             period_start=d.get("period_start"), period_end=d.get("period_end"),
-                             submission_due=d.get("submission_due"), meeting_at=self.meeting_at(),
-                             place=d.get("place") or "", early=early,
-                             early_reason=early_reason)
-
-
-class EarlyForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("조기 평가 사유"), max_length=REASON_MAX,
-                             widget=forms.Textarea(attrs={"rows": 3}),
-                             help_text=gettext_lazy("예: 사업 중도 포기(2018. 5. 31. 협약 해지)"))
-    submission_due = _date_field(gettext_lazy("자료 제출 기한"), required=True)
-    meeting_date = _date_field(gettext_lazy("평가 회의 날짜"), required=True)
-    meeting_time = forms.TimeField(label=gettext_lazy("평가 회의 시각"), required=False,
-                                   widget=forms.TimeInput(attrs={"type": "time"}))
-    place = forms.CharField(label=gettext_lazy("장소"), required=False, max_length=PLACE_MAX)
-
-
-class DayOffForm(forms.Form):
-    date = _date_field(gettext_lazy("날짜"), required=True)
-    name = forms.CharField(label=gettext_lazy("이름"), max_length=NAME_MAX,
-                           help_text=gettext_lazy("예: 임시공휴일(국군의 날)"))
-    reason = forms.CharField(label=gettext_lazy("사유"), max_length=DAY_OFF_REASON_MAX,
-                             widget=forms.Textarea(attrs={"rows": 2}),
-                             help_text=gettext_lazy("예: 국무회의 의결(관보 게재일)"))
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("사유"), max_length=DAY_OFF_REASON_MAX)
-
-
-class RoundWindowForm(forms.Form):
-    opens_on = _date_field(gettext_lazy("제출 시작일"), required=True)
-    due_on = _date_field(gettext_lazy("제출 마감일"), required=True,
-                         help_text=gettext_lazy("이 날까지 제출하면 기한 안입니다."))
-    reason = forms.CharField(label=gettext_lazy("사유"), required=False, max_length=REASON_MAX,
-                             help_text=gettext_lazy("이미 정한 기한을 바꿀 때 적습니다."))
-
-
-class NoticeForm(forms.Form):
-    sent_on = _date_field(gettext_lazy("안내 발송일"), required=True)
-
 
 # --- the trail of this part -----------------------------------------------------------
 
@@ -192,10 +69,10 @@ def _entry(event: AuditEvent) -> trail.Entry:
     for key in dict.fromkeys([*before, *after]):
         if before.get(key) == after.get(key) or (not before and after.get(key) in (None, "")):
             continue
-        label = str(FIELD_LABELS[key]) if key in FIELD_LABELS else trail.field_label(model, key)
+        label = trail.field_label(model, key)
         changes.append(trail.Change(label, _value(key, before.get(key)) if before else "",
                                     _value(key, after.get(key))))
-    what = ACTION_LABELS.get(event.action) or trail.ACTIONS.get(event.action, _("변경"))
+    what = vocabulary.action_label(event.action) or _("변경")
     return trail.Entry(event=event, who=concurrency.who(event), when=concurrency.when(event),
                        what=str(what), changes=changes, reason=event.reason)
 
@@ -266,7 +143,7 @@ def _candidate_subjects(round_: Round):
 
 
 @require_safe
-@staff_required
+@require(Perm.OFFICE)
 def schedule_index(request):
     """The rounds whose schedules the user may see (an officer: every round)."""
     user = request.user
@@ -281,7 +158,7 @@ def schedule_index(request):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@staff_required
+@require(Perm.OFFICE)
 def schedule_round(request, round_id: int):
     """A round's schedule: per subject the evaluated period, the submission due date, the
     meeting (date, time, place) and every window with its state and how its last day was
@@ -334,24 +211,17 @@ def _set_round_window(request, round_: Round, form: RoundWindowForm) -> bool:
     """The round's submission window from the form; ``False`` with the refusal on the
     form."""
     d = form.cleaned_data
-    try:
-        with transaction.atomic():
-            concurrency.check(_round_window_events(round_), concurrency.posted(request.POST))
-            windows.set_window(round_, None, "submission", opens_on=d["opens_on"],
-                               due_on=d["due_on"], actor=request.user, reason=d["reason"])
-    except concurrency.StaleEdit as exc:
-        form.add_error(None, exc.message)
-        return False
-    except ValidationError as exc:
-        for message in _messages_of(exc):
-            form.add_error(None, message)
+    done = attempt(request, lambda _none: windows.set_window(
+        round_, None, "submission", opens_on=d["opens_on"], due_on=d["due_on"],
+        actor=request.user, reason=d["reason"]), events=_round_window_events(round_), form=form)
+    if not done.ok:
         return False
     messages.success(request, _("차수 전체의 자료 제출 기한을 저장했습니다."))
     return True
 
 
 @require_POST
-@officer_required
+@require(Perm.SCHEDULES)
 def schedule_add(request, round_id: int):
     """Go to the schedule form of the subject chosen on the round's page."""
     round_ = get_object_or_404(Round, pk=round_id)
@@ -382,29 +252,25 @@ def _schedule_initial(schedule: Schedule | None) -> dict:
 def _save_guarded(request, form, round_, subject, schedule, save) -> bool:
     """Run ``save`` if the schedule is unchanged since the form was loaded; the refusal
     (stale, invalid) goes on the form."""
-    loaded = concurrency.posted(request.POST)
+    def create(_none):
+        # a new schedule has no version: the form must have been loaded before any existed
+        loaded = concurrency.posted(request.POST)
+        if loaded not in (0, None) or Schedule.objects.filter(
+                round=round_, subject=subject).exists():
+            raise concurrency.StaleEdit(_latest_schedule_event(round_, subject))
+        with transaction.atomic():
+            save()
+
     try:
         if schedule is None:
-            if loaded not in (0, None) or Schedule.objects.filter(
-                    round=round_, subject=subject).exists():
-                raise concurrency.StaleEdit(_latest_schedule_event(round_, subject))
-            with transaction.atomic():
-                save()
+            done = attempt(request, create, form=form)
         else:
-            with concurrency.guarded(loaded, schedule):
-                save()
-    except concurrency.StaleEdit as exc:
-        form.add_error(None, exc.message)
-        return False
+            done = attempt(request, lambda _fresh: save(), schedule, form=form)
     except IntegrityError:
         form.add_error(None, _("그사이 다른 사람이 이 대상의 일정을 등록했습니다. 다시 불러온 뒤 "
                                "수정하십시오."))
         return False
-    except ValidationError as exc:
-        for message in _messages_of(exc):
-            form.add_error(None, message)
-        return False
-    return True
+    return done.ok
 
 
 def _latest_schedule_event(round_: Round, subject: Subject):
@@ -433,7 +299,7 @@ def _subject_context(round_, subject, schedule) -> dict:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@officer_required
+@require(Perm.SCHEDULES)
 def schedule_edit(request, round_id: int, subject_id: int):
     """Create or change one subject's schedule; its windows follow (the page says which)."""
     round_, subject, schedule = _subject_page(round_id, subject_id)
@@ -458,7 +324,7 @@ def schedule_edit(request, round_id: int, subject_id: int):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@officer_required
+@require(Perm.SCHEDULES)
 def schedule_early(request, round_id: int, subject_id: int):
     """Early evaluation of a subject that withdraws: flag, reason, new dates; its
     windows are moved to the new dates."""
@@ -475,8 +341,7 @@ def schedule_early(request, round_id: int, subject_id: int):
         form = EarlyForm(request.POST)
         if form.is_valid():
             d = form.cleaned_data
-            meeting = timezone.make_aware(dt.datetime.combine(
-                d["meeting_date"], d["meeting_time"] or dt.time(0, 0)))
+            meeting = form.meeting_at()
 
             def save():
                 base = schedule or Schedule()
@@ -496,7 +361,7 @@ def schedule_early(request, round_id: int, subject_id: int):
 
 
 @require_POST
-@officer_required
+@require(Perm.SCHEDULES)
 def window_notice(request, window_id: int):
     """Record the day a window's notice went out; a late one extends the window."""
     window = get_object_or_404(Window.objects.select_related("round"), pk=window_id)
@@ -507,16 +372,10 @@ def window_notice(request, window_id: int):
                 messages.error(request, message)
         return redirect("office:schedules_round", round_id=window.round_id)
     before = window.due_on
-    try:
-        with concurrency.guarded(concurrency.posted(request.POST), window) as fresh:
-            fresh = windows.record_notice(fresh, form.cleaned_data["sent_on"],
-                                          actor=request.user)
-    except concurrency.StaleEdit as exc:
-        messages.error(request, exc.message)
-    except ValidationError as exc:
-        for message in _messages_of(exc):
-            messages.error(request, message)
-    else:
+    done = attempt(request, lambda fresh: windows.record_notice(
+        fresh, form.cleaned_data["sent_on"], actor=request.user), window, tell=True)
+    if done.ok:
+        fresh = done.value
         if fresh.due_on != before:
             messages.success(request, _("안내가 늦게 발송되어 '%(what)s' 마감을 %(before)s에서 "
                                         "%(after)s(으)로 연장했습니다.") % {
@@ -540,7 +399,7 @@ def _days_off_events():
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@days_off_required
+@require(Perm.DAYS_OFF)
 def days_off(request):
     """The office's extra days off of a year beside that year's public holidays; adding
     one counts again every open window it falls in (the page lists them)."""
@@ -551,13 +410,10 @@ def days_off(request):
         form = DayOffForm(request.POST)
         if form.is_valid():
             d = form.cleaned_data
-            try:
-                _day_off, moved = days_off_domain.add_day_off(d["date"], d["name"], d["reason"],
-                                                              actor=request.user)
-            except ValidationError as exc:
-                for message in _messages_of(exc):
-                    form.add_error(None, message)
-            else:
+            done = attempt(request, lambda _none: days_off_domain.add_day_off(
+                d["date"], d["name"], d["reason"], actor=request.user), form=form)
+            if done.ok:
+                _day_off, moved = done.value
                 _report_moved(request, _("%(day)s을(를) 추가 휴일로 지정했습니다.") % {
                     "day": calendar.format_date(d["date"])}, moved)
                 return redirect(f"{request.path}?year={d['date'].year}")
@@ -588,7 +444,7 @@ def _report_moved(request, done: str, moved) -> None:
 
 
 @require_POST
-@days_off_required
+@require(Perm.DAYS_OFF)
 def day_off_remove(request, pk: int):
     """Remove an extra day off, with a reason; the windows it fell in are counted again."""
     day_off = get_object_or_404(DayOff, pk=pk)
@@ -599,18 +455,11 @@ def day_off_remove(request, pk: int):
             "max": DAY_OFF_REASON_MAX})
         return redirect(target)
     day = day_off.date
-    try:
-        with concurrency.guarded(concurrency.posted(request.POST), day_off) as fresh:
-            moved = days_off_domain.remove_day_off(fresh, form.cleaned_data["reason"],
-                                                   actor=request.user)
-    except concurrency.StaleEdit as exc:
-        messages.error(request, exc.message)
-    except ValidationError as exc:
-        for message in _messages_of(exc):
-            messages.error(request, message)
-    else:
+    done = attempt(request, lambda fresh: days_off_domain.remove_day_off(
+        fresh, form.cleaned_data["reason"], actor=request.user), day_off, tell=True)
+    if done.ok:
         _report_moved(request, _("%(day)s 추가 휴일을 삭제했습니다.") % {
-            "day": calendar.format_date(day)}, moved)
+            "day": calendar.format_date(day)}, done.value)
     return redirect(target)
 
 

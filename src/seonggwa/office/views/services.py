@@ -16,14 +16,15 @@ from seonggwa.core.models import AuditEvent
 from seonggwa.core.options import option_tags
 from seonggwa.evaluations.domain.flags import flags_for_service, flags_for_services
 from seonggwa.evaluations.domain.recontract import decision_sheet
-from seonggwa.evaluations.domain.workflow import WorkflowError, set_follow_up
+from seonggwa.evaluations.domain.workflow import set_follow_up
 from seonggwa.evaluations.interfaces import presentation
 from seonggwa.evaluations.models import ItemKind, Narrative, NarrativeItem, Round
 from seonggwa.registry.domain.changes import audit_objects
 from seonggwa.registry.models import Organisation
 
-from ..access import can_see_everything, office_required, office_results, visible_services
-from ..forms import FollowUpForm, ServiceFilter
+from ..access import Perm, can_see_everything, office_results, require, visible_services
+from ..actions import attempt
+from ..forms.services import FollowUpForm, ServiceFilter
 from ..presentation import describe_flags
 from ..queries import SERVICE_SORTER, attach_shown_results, service_list
 from ..trail import entries as trail_entries
@@ -31,7 +32,7 @@ from .results import result_actions
 
 
 @require_safe
-@office_required
+@require(Perm.OFFICE)
 def service_list_view(request):
     user = request.user
     services = visible_services(user)
@@ -67,7 +68,7 @@ def service_list_view(request):
 
 
 @require_safe
-@office_required
+@require(Perm.OFFICE)
 def service_detail(request, key: str):
     user = request.user
     service = (visible_services(user).select_related("department")
@@ -168,7 +169,7 @@ def _follow_up_rows(user, service, narratives, bound):
 
 
 @require_POST
-@office_required
+@require(Perm.OFFICE)
 def follow_up(request, key: str, item_id: int):
     """Set the follow-up status of an improvement task (개선 과제 이행 상태): officers and
     the owning department, through ``workflow.set_follow_up`` (audited)."""
@@ -188,18 +189,12 @@ def follow_up(request, key: str, item_id: int):
     if not form.is_valid():
         return _service_page(request, service, bound={item.pk: (form, loaded)}, status=400)
     data = form.cleaned_data
-    try:
-        with concurrency.guarded(loaded, item) as fresh:
-            set_follow_up(fresh, data["status"], note=data["note"].strip(),
-                          round=data["round"], actor=request.user)
-    except concurrency.StaleEdit as exc:
-        form.add_error(None, exc.message)
-        return _service_page(request, service, bound={item.pk: (form, exc.version)},
-                             status=409)
-    except WorkflowError as exc:
-        for message in exc.messages:
-            form.add_error(None, message)
-        return _service_page(request, service, bound={item.pk: (form, loaded)}, status=400)
+    done = attempt(request, lambda fresh: set_follow_up(
+        fresh, data["status"], note=data["note"].strip(), round=data["round"],
+        actor=request.user), item, form=form)
+    if not done.ok:
+        return _service_page(request, service, bound={item.pk: (form, done.version_or(loaded))},
+                             status=done.status)
     messages.success(request, _("개선 과제 이행 상태를 기록했습니다: %(status)s")
-                     % {"status": fresh.get_follow_up_status_display()})
+                     % {"status": done.fresh.get_follow_up_status_display()})
     return redirect(target)

@@ -13,7 +13,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,7 +24,6 @@ from seonggwa.core import concurrency
 from seonggwa.core.language import shown
 from seonggwa.core.listing import paginate
 from seonggwa.core.models import AuditEvent
-from seonggwa.evaluations.domain.errors import WorkflowError
 from seonggwa.evaluations.domain.frameworks import framework_for
 from seonggwa.evaluations.models import Assignment, Result, Round, Status, Subject
 from seonggwa.schedules.domain import windows
@@ -34,6 +32,10 @@ from seonggwa.sheets.domain import scoring as officer
 from seonggwa.sheets.domain import sheets as domain
 from seonggwa.sheets.models import Sheet, SheetState
 
+from ..access import Perm, require
+from ..actions import attempt
+from ..forms.sheets import DeskReviewForm, ReopenForm, SheetForm, text_labels
+
 #: Subjects per page of a round's progress and desk-review pages.
 PAGE_SIZE = 50
 
@@ -41,10 +43,6 @@ PAGE_SIZE = 50
 def _require(request, perm: str, obj=None) -> None:
     if not request.user.has_perm(perm, obj):
         raise PermissionDenied
-
-
-def _messages(exc: WorkflowError) -> list[str]:
-    return [str(m) for m in exc.messages]
 
 
 # ----------------------------------------------------------------- my sheets
@@ -71,7 +69,7 @@ def _my_rows(user) -> list[MineRow]:
 
 
 @require_safe
-@login_required
+@require(Perm.OFFICE)
 def sheets_mine(request):
     """An evaluator's sheets (assigned subjects); an officer's rounds to follow."""
     user = request.user
@@ -125,31 +123,18 @@ def _choices(scale) -> list[tuple[str, str]]:
     return out
 
 
-def _rows(sheet_or_none, framework, posted=None, skipped=()) -> list[Row]:
-    entries = {e.indicator: e for e in sheet_or_none.entries.all()} if sheet_or_none else {}
+def _rows(form: SheetForm, skipped=()) -> list[Row]:
+    """Each indicator of the sheet with what its fields show (as typed, else as stored)."""
     rows = []
-    for ind in domain.sheet_indicators(framework):
+    for ind in form.indicators:
         scale = ind.scale
-        row = Row(ind.code, shown(ind.name, ind.name_en), ind.kind, domain.needs_texts(ind),
-                  _choices(scale), integrity.plain_number(f"{scale.min:g}"),
-                  integrity.plain_number(f"{scale.max:g}"),
-                  not_applicable=ind.code in skipped)
-        entry = entries.get(ind.code)
-        if posted is not None:
-            row.value = (posted.get(f"{ind.code}-value") or "")[:60]
-            row.texts = {n: posted.get(f"{ind.code}-{n}", "") for n in domain.TEXT_FIELDS}
-        elif entry is not None:
-            row.value = "" if entry.value is None else integrity.plain_number(entry.value)
-            row.texts = {n: getattr(entry, n) for n in domain.TEXT_FIELDS}
-        rows.append(row)
+        rows.append(Row(ind.code, shown(ind.name, ind.name_en), ind.kind, domain.needs_texts(ind),
+                        _choices(scale), integrity.plain_number(f"{scale.min:g}"),
+                        integrity.plain_number(f"{scale.max:g}"),
+                        value=form.shown(ind.code),
+                        texts={n: form.shown(ind.code, n) for n in domain.TEXT_FIELDS},
+                        not_applicable=ind.code in skipped))
     return rows
-
-
-def _posted_entries(data, framework) -> dict[str, domain.EntryInput]:
-    return {ind.code: domain.EntryInput(
-        value=data.get(f"{ind.code}-value"),
-        **{n: data.get(f"{ind.code}-{n}", "") for n in domain.TEXT_FIELDS})
-        for ind in domain.sheet_indicators(framework)}
 
 
 def _flags(sheet, framework) -> dict[str, str]:
@@ -167,7 +152,7 @@ def _subject_in_round(round_id: int, subject_id: int) -> tuple[Round, Subject]:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@login_required
+@require(Perm.OFFICE)
 def sheets_edit(request, round_id: int, subject_id: int):
     """The member's own sheet for a subject: save the draft, or submit it."""
     round_, subject = _subject_in_round(round_id, subject_id)
@@ -177,31 +162,40 @@ def sheets_edit(request, round_id: int, subject_id: int):
     framework = framework_for(round_) if round_.framework_version_id else None
     if framework is None:
         raise Http404(_("평가틀이 없는 평가 차수입니다."))
-    problems, status, posted = [], 200, None
+    problems, status = [], 200
     version = concurrency.version_of(sheet) if sheet else 0
+    form = SheetForm(framework=framework, sheet=sheet)
     if request.method == "POST":
-        posted = request.POST
+        form = SheetForm(request.POST, framework=framework)
         action = request.POST.get("action")
-        try:
-            sheet, version = _save(request, round_, subject, sheet, framework, action)
-        except concurrency.StaleEdit as exc:
-            problems, status, version = [exc.message], 409, exc.version
-        except WorkflowError as exc:
-            problems, status = _messages(exc), 400
-            if sheet is None:
-                sheet = Sheet.objects.filter(round=round_, subject=subject, evaluator=user).first()
-            version = concurrency.version_of(sheet) if sheet else 0
+        if action not in ("save", "submit"):
+            problems, status = [_("알 수 없는 요청입니다.")], 400
+        elif not form.is_valid():  # refused before anything is opened or stored
+            problems, status = form.problems(), 400
         else:
-            if action == "submit":
-                messages.success(request, _("평가표를 제출했습니다 (제출본 %(n)s).")
-                                 % {"n": sheet.submitted_versions})
+            done = attempt(request, lambda _none: _save(request, round_, subject, sheet,
+                                                        form.entries(), action))
+            if done.ok:
+                sheet, version = done.value
+                if action == "submit":
+                    messages.success(request, _("평가표를 제출했습니다 (제출본 %(n)s).")
+                                     % {"n": sheet.submitted_versions})
+                else:
+                    messages.success(request, _("임시 저장했습니다. 제출하기 전에는 점수에 "
+                                                "반영되지 않습니다."))
+                return redirect("office:sheets_edit", round_id=round_.pk, subject_id=subject.pk)
+            problems, status = done.problems, done.status
+            if done.stale:
+                version = done.version
             else:
-                messages.success(request, _("임시 저장했습니다. 제출하기 전에는 점수에 반영되지 않습니다."))
-            return redirect("office:sheets_edit", round_id=round_.pk, subject_id=subject.pk)
+                if sheet is None:  # opened by this request before the refusal
+                    sheet = Sheet.objects.filter(round=round_, subject=subject,
+                                                 evaluator=user).first()
+                version = concurrency.version_of(sheet) if sheet else 0
     closed = domain.scoring_closed(round_, subject)
     editable = closed is None and (sheet is None or sheet.state in domain.EDITABLE)
     skipped = domain.not_applicable_codes(sheet) if sheet else set()
-    rows = _rows(sheet, framework, posted, skipped)
+    rows = _rows(form, skipped)
     flags = _flags(sheet, framework)
     for row in rows:
         row.flag = flags.get(row.code, "")
@@ -213,11 +207,9 @@ def sheets_edit(request, round_id: int, subject_id: int):
     }, status=status)
 
 
-def _save(request, round_, subject, sheet, framework, action):
-    """Save (and, for ``action == "submit"``, submit) the posted sheet under the version
-    check; returns the sheet and its new version."""
-    if action not in ("save", "submit"):
-        raise WorkflowError(_("알 수 없는 요청입니다."))
+def _save(request, round_, subject, sheet, entries, action):
+    """Save (and, for ``action == "submit"``, submit) the sheet's ``entries`` under the
+    version check; returns the sheet and its new version."""
     user = request.user
     loaded = concurrency.posted(request.POST)
     if sheet is None:
@@ -228,7 +220,7 @@ def _save(request, round_, subject, sheet, framework, action):
                 action="sheet.open").exists():
             loaded = concurrency.version_of(sheet)
     with concurrency.guarded(loaded, sheet) as fresh:
-        domain.save_draft(fresh, _posted_entries(request.POST, framework), actor=user)
+        domain.save_draft(fresh, entries, actor=user)
         if action == "submit":
             domain.submit(fresh, actor=user)
     fresh.refresh_from_db()
@@ -249,23 +241,18 @@ def _sheet(request, pk: int) -> Sheet:
 FIELD_ORDER = ("value", *domain.TEXT_FIELDS)
 
 
-def _field_labels() -> dict[str, str]:
-    return {"value": _("평점"), "outcomes": _("성과"), "limits": _("한계"),
-            "improvements": _("개선방향"), "justification": _("평점 사유")}
-
-
 def _indicator_names(framework) -> dict[str, str]:
     return {ind.code: shown(ind.name, ind.name_en) for ind in framework.indicators}
 
 
 @require_safe
-@login_required
+@require(Perm.OFFICE)
 def sheets_detail(request, pk: int):
     """A sheet as it stands, its submitted versions, and (officer) re-opening it."""
     sheet = _sheet(request, pk)
     framework = framework_for(sheet.round)
     names = _indicator_names(framework)
-    labels = _field_labels()
+    labels = text_labels()
     entries = [(e.indicator, names.get(e.indicator, e.indicator),
                 [(labels[f], _shown(getattr(e, f))) for f in FIELD_ORDER])
                for e in sheet.entries.all()]
@@ -291,12 +278,12 @@ def _shown(value) -> str:
 
 
 @require_safe
-@login_required
+@require(Perm.OFFICE)
 def sheets_version(request, pk: int, number: int):
     sheet = _sheet(request, pk)
     version = get_object_or_404(sheet.versions, number=number)
     names = _indicator_names(framework_for(sheet.round))
-    labels = _field_labels()
+    labels = text_labels()
     entries = [(code, names.get(code, code), [(labels[f], row.get(f) or "") for f in FIELD_ORDER])
                for code, row in version.entries.items()]
     return render(request, "office/sheets/version.html", {
@@ -305,7 +292,7 @@ def sheets_version(request, pk: int, number: int):
 
 
 @require_safe
-@login_required
+@require(Perm.OFFICE)
 def sheets_compare(request, pk: int):
     """Two submitted versions side by side; changed fields marked."""
     sheet = _sheet(request, pk)
@@ -315,7 +302,7 @@ def sheets_compare(request, pk: int):
     a = get_object_or_404(sheet.versions, number=int(numbers[0]))
     b = get_object_or_404(sheet.versions, number=int(numbers[1]))
     names = _indicator_names(framework_for(sheet.round))
-    labels = _field_labels()
+    labels = text_labels()
     rows = []
     for code in dict.fromkeys([*a.entries, *b.entries]):
         left, right = a.entries.get(code) or {}, b.entries.get(code) or {}
@@ -330,18 +317,17 @@ def sheets_compare(request, pk: int):
 
 
 @require_POST
-@login_required
+@require(Perm.OFFICE)
 def sheets_reopen(request, pk: int):
     sheet = _sheet(request, pk)
     _require(request, "sheets.reopen_sheet", sheet)
-    try:
-        with concurrency.guarded(concurrency.posted(request.POST), sheet) as fresh:
-            domain.reopen(fresh, reason=request.POST.get("reason", ""), actor=request.user)
-    except concurrency.StaleEdit as exc:
-        messages.error(request, exc.message)
-    except WorkflowError as exc:
-        messages.error(request, " ".join(_messages(exc)))
-    else:
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        for message in form.errors["reason"]:
+            messages.error(request, message)
+    elif attempt(request, lambda fresh: domain.reopen(
+            fresh, reason=form.cleaned_data["reason"], actor=request.user), sheet,
+            tell=True).ok:
         messages.success(request, _("평가표를 다시 열었습니다. 평가위원이 고쳐 다시 제출하면 새 "
                                     "제출본이 됩니다."))
     return redirect("office:sheets_detail", pk=sheet.pk)
@@ -360,7 +346,7 @@ def _scoring_round(request, round_id: int) -> Round:
 
 
 @require_safe
-@login_required
+@require(Perm.OFFICE)
 def sheets_round(request, round_id: int):
     """Progress of a round: each subject, who has not finished, desk review, result."""
     round_ = _scoring_round(request, round_id)
@@ -378,7 +364,7 @@ def sheets_round(request, round_id: int):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@login_required
+@require(Perm.OFFICE)
 def sheets_desk(request, round_id: int):
     """The officer's desk-review scores of a round (a page of subjects at a time)."""
     round_ = _scoring_round(request, round_id)
@@ -388,20 +374,20 @@ def sheets_desk(request, round_id: int):
     subjects = list(page.object_list)
     changes = AuditEvent.objects.filter(object_type=round_._meta.label_lower,
                                         object_id=str(round_.pk), action="sheets.desk_review")
-    problems, status, posted = [], 200, None
+    problems, status = [], 200
+    form = DeskReviewForm(subjects=subjects, codes=codes)
     if request.method == "POST" and codes:
-        posted = request.POST
-        scores = {s: {c: request.POST.get(f"{s.pk}-{c}", "") for c in codes} for s in subjects}
-        try:
-            with concurrency.guarded(concurrency.posted(request.POST), round_, events=changes):
-                n = officer.record_desk_review(round_, scores, actor=request.user)
-        except concurrency.StaleEdit as exc:
-            problems, status = [exc.message], 409
-        except WorkflowError as exc:
-            problems, status = _messages(exc), 400
+        form = DeskReviewForm(request.POST, subjects=subjects, codes=codes)
+        if not form.is_valid():
+            problems, status = form.problems(), 400
         else:
-            messages.success(request, _("서면평가 점수 %(n)s건을 저장했습니다.") % {"n": n})
-            return redirect(request.get_full_path())
+            done = attempt(request, lambda _round: officer.record_desk_review(
+                round_, form.scores(), actor=request.user), round_, events=changes)
+            if done.ok:
+                messages.success(request, _("서면평가 점수 %(n)s건을 저장했습니다.")
+                                 % {"n": done.value})
+                return redirect(request.get_full_path())
+            problems, status = done.problems, done.status
     stored = officer.desk_scores(round_, subjects) if codes else {}
     indicators = [framework.indicator(c) for c in codes]
     rows = []
@@ -409,7 +395,8 @@ def sheets_desk(request, round_id: int):
         cells = []
         for ind in indicators:
             value = stored.get((s.pk, ind.code))
-            typed = posted.get(f"{s.pk}-{ind.code}", "")[:60] if posted is not None else None
+            typed = ((form[f"{s.pk}-{ind.code}"].value() or "")[:60] if form.is_bound
+                     else None)
             cells.append({"name": f"{s.pk}-{ind.code}", "code": ind.code,
                           "value": typed if typed is not None else (
                               integrity.plain_number(value) if value is not None else ""),
@@ -436,7 +423,7 @@ def _left_out_message(left_out: list[officer.LeftOut]) -> str:
 
 
 @require_POST
-@login_required
+@require(Perm.OFFICE)
 def sheets_compute(request, round_id: int):
     """Compute draft results of one subject (``subject``) or the whole round; a
     round-wide computation leaves out the results released, objected or final and says
@@ -448,18 +435,15 @@ def sheets_compute(request, round_id: int):
         if not (raw.isascii() and raw.isdigit() and len(raw) <= 18):
             raise Http404
         subject = get_object_or_404(officer.round_subjects(round_), pk=int(raw))
-    try:
-        with concurrency.guarded(concurrency.posted(request.POST), round_):
-            if subject is None:
-                computed = officer.compute_round(round_, actor=request.user)
-            else:
-                computed = officer.Computed(
-                    officer.compute(round_, [subject], actor=request.user), [])
-    except concurrency.StaleEdit as exc:
-        messages.error(request, exc.message)
-    except WorkflowError as exc:
-        messages.error(request, " ".join(_messages(exc)))
-    else:
+
+    def compute(_round):
+        if subject is None:
+            return officer.compute_round(round_, actor=request.user)
+        return officer.Computed(officer.compute(round_, [subject], actor=request.user), [])
+
+    done = attempt(request, compute, round_, tell=True)
+    if done.ok:
+        computed = done.value
         if computed.results or not computed.left_out:
             messages.success(request, _("결과 %(n)s건을 계산했습니다(작성 중). 총점·등급·판정은 "
                                         "평가틀의 규칙대로 엔진이 정했습니다.")
@@ -473,7 +457,7 @@ def sheets_compute(request, round_id: int):
 
 
 @require_safe
-@login_required
+@require(Perm.OFFICE)
 def sheets_aggregation(request, round_id: int, subject_id: int):
     """How the engine arrived at a subject's result, step by step."""
     round_ = _scoring_round(request, round_id)

@@ -10,8 +10,6 @@ permission check, as attachments — never from a public media URL.
 
 from __future__ import annotations
 
-from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import storages
@@ -21,7 +19,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from seonggwa.access.submissions import visible_subjects
@@ -36,94 +33,23 @@ from seonggwa.submissions.domain import actuals_xlsx, filetypes, submitting
 from seonggwa.submissions.domain.states import SUBMISSION
 from seonggwa.submissions.models import Document, State, Submission
 
-from ..access import office_required
+from ..access import Perm, require
+from ..actions import attempt
+from ..forms.submissions import (
+    ActualsForm,
+    ActualsImportForm,
+    ReasonForm,
+    SubmitForm,
+    UploadForm,
+)
 from ..trail import describe
 
 #: Subjects per page of a round's overview.
 ROUND_PAGE_SIZE = 100
-REASON_HELP = gettext_lazy("기한 밖에 기관을 대신해 처리할 때 필수 (예: 기한 내 공문 접수분 등록). "
-                           "변경 이력에 남습니다.")
 
 
 def _doc_label(rule) -> str:
     return rule.label_en if is_english() else rule.label
-
-
-# ----------------------------------------------------------------------------- forms
-
-class UploadForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("파일"))
-    reason = forms.CharField(label=gettext_lazy("기한 외 처리 사유"), required=False,
-                             max_length=1000, help_text=REASON_HELP,
-                             widget=forms.TextInput(attrs={"size": "40"}))
-
-    def __init__(self, *args, types=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].widget.attrs["accept"] = ",".join(f".{t}" for t in types)
-
-
-class ActualsForm(forms.Form):
-    """One optional field per quantitative indicator (an empty field leaves the stored
-    actual as it is), and an optional workbook to import instead."""
-
-    reason = forms.CharField(label=gettext_lazy("기한 외 처리 사유"), required=False,
-                             max_length=1000, help_text=REASON_HELP,
-                             widget=forms.TextInput(attrs={"size": "40"}))
-
-    def __init__(self, *args, indicators=(), stored=None, ask_reason=True, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not ask_reason:
-            del self.fields["reason"]
-        stored = stored or {}
-        for ind in indicators:
-            unit = f" ({ind.unit})" if ind.unit else ""
-            name = (ind.name_en or ind.name) if is_english() else ind.name
-            self.fields[f"actual_{ind.code}"] = forms.DecimalField(
-                label=f"{name}{unit}", required=False, max_digits=20, decimal_places=6,
-                initial=stored.get(ind.code),
-                widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal",
-                                                "size": "12"}))
-        self.order_fields([f"actual_{i.code}" for i in indicators])
-
-    def actuals(self) -> dict:
-        return {name.removeprefix("actual_"): value
-                for name, value in self.cleaned_data.items()
-                if name.startswith("actual_") and value is not None}
-
-
-class ActualsImportForm(forms.Form):
-    workbook = forms.FileField(label=gettext_lazy("XLSX 파일"),
-                               widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}))
-    reason = forms.CharField(label=gettext_lazy("기한 외 처리 사유"), required=False,
-                             max_length=1000, help_text=REASON_HELP,
-                             widget=forms.TextInput(attrs={"size": "40"}))
-
-    def __init__(self, *args, ask_reason=True, **kwargs):
-        super().__init__(*args, **kwargs)
-        if not ask_reason:
-            del self.fields["reason"]
-
-    def clean_workbook(self):
-        file = self.cleaned_data["workbook"]
-        limit = settings.SEONGGWA_MAX_UPLOAD_BYTES
-        if file.size > limit:
-            raise forms.ValidationError(
-                _("파일이 너무 큽니다 (%(size)s MB, 최대 %(max)s MB).")
-                % {"size": f"{file.size / 1024 / 1024:.1f}", "max": f"{limit / 1024 / 1024:.0f}"})
-        return file
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=gettext_lazy("사유"), max_length=1000,
-        error_messages={"required": gettext_lazy("사유를 입력해야 합니다.")},
-        widget=forms.Textarea(attrs={"rows": 2, "cols": 40}))
-
-
-class SubmitForm(forms.Form):
-    reason = forms.CharField(label=gettext_lazy("기한 외 처리 사유"), required=False,
-                             max_length=1000, help_text=REASON_HELP,
-                             widget=forms.TextInput(attrs={"size": "40"}))
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -151,10 +77,6 @@ def _window_text(round_: Round, subject: Subject) -> tuple[object, str]:
     return window, (windows.explain(window) if window else "")
 
 
-def _refusal(exc) -> str:
-    return " ".join(getattr(exc, "messages", None) or [str(exc)])
-
-
 def _detail_url(round_: Round, subject: Subject) -> str:
     return reverse("office:submissions_subject", args=[round_.pk, subject.pk])
 
@@ -178,7 +100,7 @@ def _trail(round_: Round, subject: Subject) -> list:
 # ----------------------------------------------------------------------------- pages
 
 @require_safe
-@office_required
+@require(Perm.OFFICE)
 def index(request):
     """The rounds whose framework asks for a submission, and in each the subjects the user
     may see (an officer: a link to each round's overview)."""
@@ -203,7 +125,7 @@ def index(request):
 
 
 @require_safe
-@office_required
+@require(Perm.OFFICE)
 def round_overview(request, round_id: int):
     """Officer: every subject of the round — project year, due date, state, who submitted
     when, what is missing, what came late."""
@@ -232,7 +154,7 @@ def _overview_row(listed) -> dict:
 
 
 @require_safe
-@office_required
+@require(Perm.OFFICE)
 def subject_page(request, round_id: int, subject_id: int):
     round_, subject, submission = _target(request, round_id, subject_id,
                                           "submissions.view_submission")
@@ -283,21 +205,19 @@ def _render_subject(request, round_, subject, submission, *, error: str = "",
 def _guarded_change(request, round_, subject, change) -> str | None:
     """Run ``change()`` with the submission locked and unchanged since the page was
     loaded; the refusal message, or ``None`` when it was done."""
-    try:
+    def locked(_none):
         with transaction.atomic():
-            submitting.lock(round_, subject)
-            concurrency.check(submitting.events(round_, subject),
+            submitting.lock(round_, subject)  # the lock first: a second save waits, then
+            concurrency.check(submitting.events(round_, subject),  # sees the first's record
                               concurrency.posted(request.POST))
             change()
-    except (concurrency.StaleEdit, WorkbookRefused) as exc:
-        return exc.message
-    except submitting.SubmissionRefused as exc:
-        return _refusal(exc)
-    return None
+
+    done = attempt(request, locked, refusals=(WorkbookRefused,))
+    return None if done.ok else done.joined()
 
 
 @require_POST
-@office_required
+@require(Perm.OFFICE)
 def upload(request, round_id: int, subject_id: int, code: str):
     round_, subject, submission = _target(request, round_id, subject_id,
                                           "submissions.change_submission")
@@ -326,7 +246,7 @@ def upload(request, round_id: int, subject_id: int, code: str):
 
 
 @require_POST
-@office_required
+@require(Perm.OFFICE)
 def actuals(request, round_id: int, subject_id: int):
     """The actuals typed in the form, or imported from a workbook."""
     round_, subject, submission = _target(request, round_id, subject_id,
@@ -362,7 +282,7 @@ def actuals(request, round_id: int, subject_id: int):
 
 
 @require_safe
-@office_required
+@require(Perm.OFFICE)
 def actuals_template(request, round_id: int, subject_id: int):
     round_, subject, _submission = _target(request, round_id, subject_id,
                                            "submissions.change_submission")
@@ -372,7 +292,7 @@ def actuals_template(request, round_id: int, subject_id: int):
 
 
 @require_POST
-@office_required
+@require(Perm.OFFICE)
 def submit(request, round_id: int, subject_id: int):
     round_, subject, submission = _target(request, round_id, subject_id,
                                           "submissions.change_submission")
@@ -388,7 +308,7 @@ def submit(request, round_id: int, subject_id: int):
 
 
 @require_POST
-@office_required
+@require(Perm.OFFICE)
 def reopen(request, round_id: int, subject_id: int):
     round_, subject, submission = _target(request, round_id, subject_id,
                                           "submissions.reopen_submission")
@@ -409,7 +329,7 @@ def reopen(request, round_id: int, subject_id: int):
 
 
 @require_safe
-@office_required
+@require(Perm.OFFICE)
 def download(request, pk: int):
     """A submitted file, to those who may see the submission, as an attachment under its
     (cleaned) uploaded name; never cached by shared caches."""

@@ -14,11 +14,11 @@ from seonggwa.core.downloads import XLSX, attachment
 from seonggwa.evaluations.interfaces import xlsx
 from seonggwa.evaluations.models import EvaluationYear, Result
 
-from ..access import officer_required
-from ..forms import ImportForm
+from ..access import Perm, require
+from ..forms.imports import ImportForm
 
 
-@officer_required
+@require(Perm.EVALUATIONS)
 def transfer(request):
     form = ImportForm()
     errors = None
@@ -54,12 +54,12 @@ def transfer(request):
     }, status=status)
 
 
-@officer_required
+@require(Perm.EVALUATIONS)
 def template_download(request):
     return attachment(xlsx.blank_template(), "seonggwa-results-template.xlsx")
 
 
-@officer_required
+@require(Perm.EVALUATIONS)
 def export_year(request, year: int):
     """A year's results, written row by row into a temporary file that is sent from disk
     and deleted when the response closes: memory stays flat however large the year."""

@@ -9,14 +9,14 @@ from seonggwa.evaluations.domain.whatif import what_if
 from seonggwa.evaluations.models import Result
 from seonggwa.registry.models import Service
 
-from ..access import what_if_required, what_if_results
-from ..forms import WhatIfForm
+from ..access import Perm, require, what_if_results
+from ..forms.whatif import WhatIfForm
 
 MAX_ROWS = 500  # rows listed on the page; the counts above always cover every result
 
 
 @require_safe
-@what_if_required
+@require(Perm.WHAT_IF)
 def what_if_view(request):
     results = what_if_results(request.user, Result.objects.outsourcing())
     years = list(results.order_by("round__year__year")
