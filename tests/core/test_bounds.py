@@ -51,8 +51,3 @@ def test_whole_numbers_fit_a_postgresql_integer(value, ok):
 def test_a_narrower_range_is_named_in_the_message():
     assert bounds.int_problem(5, minimum=0, maximum=3) == "0부터 3까지의 정수만 쓸 수 있습니다."
     assert bounds.int_problem(3, minimum=0, maximum=10**12) is None
-
-
-def test_printable_replaces_what_a_writer_cannot_carry_and_keeps_line_breaks():
-    assert bounds.printable("a\x01b\x7fc\nd\te") == "a\ufffdb\ufffdc\nd\te"
-    assert bounds.printable(None) is None

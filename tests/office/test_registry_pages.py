@@ -175,7 +175,7 @@ class RegistryPagesTest(TestCase):
             {"start": "2022-01-01", "end": "2024-12-31", "kind": "recontract",
              "contractors": [self.firm.pk], "previous": self.period.pk,
              "reason": "재계약 협약"}, follow=True)
-        self.assertContains(response, "위탁기간을(를) 등록했습니다.")
+        self.assertContains(response, "위탁기간을 등록했습니다.")
         latest = ContractPeriod.objects.get(service=self.service, start=dt.date(2022, 1, 1))
         self.assertEqual(latest.previous, self.period)
         self.assertContains(response, "위탁기간 등록</td>")

@@ -6,7 +6,7 @@ database (SQLite and PostgreSQL) stores the same range:
 
 - **Text** carries no control characters (U+0000–U+001F, U+007F): they break XLSX
   writers (openpyxl refuses them), CSV readers and terminals, and they mean nothing to an
-  official. A multi-line text (a text area: findings, reasons) may hold tab and line
+  official (the characters themselves: :mod:`seonggwa.core.text`). A multi-line text (a text area: findings, reasons) may hold tab and line
   breaks; a single-line text (a name, a key, a cell) holds none.
 - **Dates** lie between :data:`DATE_MIN` and :data:`DATE_MAX` (1990-01-01 to
   2100-12-31), the years the URLs accept (:mod:`seonggwa.core.converters`), so a date
@@ -23,45 +23,24 @@ column; :func:`check_text`, :func:`check_date` and :func:`check_int` raise Djang
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from seonggwa.core.converters import MAX_YEAR, MIN_YEAR
+from seonggwa.core.text import control_characters
 
 DATE_MIN = dt.date(MIN_YEAR, 1, 1)
 DATE_MAX = dt.date(MAX_YEAR, 12, 31)
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 
-#: Control characters refused in any text (tab, line feed and carriage return excepted:
-#: whether those are allowed depends on the field, see :func:`text_problem`).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_LINE_BREAKS = re.compile(r"[\t\n\r]")
-
-
-#: The names of the control characters, which Unicode leaves unnamed (U+0000 NUL …).
-_CONTROL_NAMES = {**dict(enumerate(
-    "NUL SOH STX ETX EOT ENQ ACK BEL BS HT LF VT FF CR SO SI DLE DC1 DC2 DC3 DC4 NAK SYN "
-    "ETB CAN EM SUB ESC FS GS RS US".split())), 0x7F: "DEL"}
-
-
-def _describe(char: str) -> str:
-    name = unicodedata.name(char, "") or _CONTROL_NAMES.get(ord(char), "")
-    return f"U+{ord(char):04X}" + (f" {name}" if name else "")
-
 
 def text_problem(value: str, *, multiline: bool = False) -> str | None:
     """Why ``value`` cannot be stored as text, in words; ``None`` if it can."""
-    if not isinstance(value, str):
-        return None
-    found = _CONTROL.findall(value)
-    if not multiline:
-        found += _LINE_BREAKS.findall(value)
+    found = control_characters(value, multiline=multiline)
     if not found:
         return None
-    chars = ", ".join(dict.fromkeys(map(_describe, found)))
+    chars = ", ".join(found)
     if multiline:
         return _("제어 문자는 쓸 수 없습니다 (%(chars)s). 탭과 줄바꿈만 됩니다.") % {"chars": chars}
     return _("제어 문자나 줄바꿈은 쓸 수 없습니다 (%(chars)s).") % {"chars": chars}
@@ -113,14 +92,3 @@ def check_int(value: int | None) -> None:
     if problem:
         raise ValidationError(problem, code="int_out_of_range")
 
-
-#: Characters openpyxl refuses in a cell (its ``ILLEGAL_CHARACTERS_RE``, written here so
-#: the rule is ours and tested): every control character but tab, LF and CR.
-XLSX_ILLEGAL = _CONTROL
-
-
-def printable(value: str) -> str:
-    """``value`` with every control character a writer cannot carry replaced by U+FFFD
-    (�), so text stored before the entry checks existed still exports and shows; tab and
-    line breaks are kept."""
-    return _CONTROL.sub("\ufffd", value) if isinstance(value, str) else value

@@ -28,8 +28,8 @@ reader is about forty times slower), and only the first :data:`MAX_ERRORS_SHOWN`
 are shown.
 
 This module never needs Django's settings at import time: the ``seonggwa`` CLI (a pure
-engine tool) uses the writing half (:mod:`seonggwa.core.bounds` only imports Django's
-translation and exception modules). The reading half translates its messages with Django.
+engine tool) uses the writing half, which replaces control characters by the pure rule of
+:mod:`seonggwa.core.text`. The reading half translates its messages with Django.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from seonggwa.core.bounds import XLSX_ILLEGAL, printable, text_problem
+from seonggwa.core.text import CONTROL, printable
 
 # ----------------------------------------------------------------------------- writing
 
@@ -96,7 +96,7 @@ def csv_row(values: Iterable) -> list:
 
 def xlsx_cell(ws, value, number_format: str | None = None):
     """``value`` for ``ws.append``: text as a text cell (never a formula) with every
-    control character a workbook cannot carry replaced (:func:`~seonggwa.core.bounds.printable`:
+    control character a workbook cannot carry replaced (:func:`~seonggwa.core.text.printable`:
     text stored before the entry checks still exports), numbers as numbers (with
     ``number_format``), anything else as it is. Every cell of every workbook the project
     writes goes through here (:func:`append_row`, :func:`header_row`)."""
@@ -374,7 +374,7 @@ def cell_problem(value) -> str | None:
     more than :data:`MAX_CELL_CHARS` characters, a number that is not finite), or
     ``None``."""
     if isinstance(value, str):
-        if (len(value) <= MAX_CELL_CHARS and XLSX_ILLEGAL.search(value) is None):
+        if (len(value) <= MAX_CELL_CHARS and CONTROL.search(value) is None):
             return None
     elif not isinstance(value, float) or math.isfinite(value):
         return None
@@ -383,6 +383,8 @@ def cell_problem(value) -> str | None:
     if isinstance(value, str):
         if "\x00" in value:
             return _("허용되지 않는 문자(NUL)가 들어 있습니다.")
+        from seonggwa.core.bounds import text_problem  # Django's words: the reading half
+
         problem = text_problem(value, multiline=True)
         if problem:
             return problem

@@ -38,7 +38,7 @@ from seonggwa.core.audit import record
 from seonggwa.data.seoul import labels as seoul_labels
 from seonggwa.data.seoul import reader as seoul_data
 from seonggwa.evaluations.domain import workflow
-from seonggwa.evaluations.domain.decisions import EXCLUDE  # the framework's code, once
+from seonggwa.evaluations.domain.decisions import adverse_results, is_adverse
 from seonggwa.evaluations.models import (
     EvaluationYear,
     FollowUpStatus,
@@ -390,7 +390,7 @@ def _load_results(results, links, services, rounds, orgs, report) -> None:
                                          reason=LOAD_REASON)
         for row, res in zip(rows, stored, strict=True):
             printed_excluded = row.remark == seoul_data.EXCLUDED_REMARK
-            if printed_excluded != (res.decision_code == EXCLUDE):
+            if printed_excluded != is_adverse(res.decision_code):
                 mismatches.append(f"{rnd} 연번 {row.seq} {row.service_name}: 비고 "
                                   f"'{row.remark}' vs {res.policy_id} 판정 "
                                   f"{res.decision_code} ({res.score})")
@@ -418,12 +418,11 @@ def _check_exclusions(exclusions, rounds, services, links, report) -> None:
         listed.add(res.pk)
         if res.score != ex.score:
             problems.append(f"{ex.service_name}: score {ex.score} vs row {res.score}")
-        if res.decision_code != EXCLUDE:
+        if not is_adverse(res.decision_code):
             problems.append(f"{ex.service_name}: {res.score} not excluded by {res.policy_id}")
         report.exclusions_checked += 1
     years = {ex.year for ex in exclusions}
-    stray = (Result.objects.filter(round__year__year__in=years, decision_code=EXCLUDE)
-             .exclude(pk__in=listed))
+    stray = adverse_results(Result.objects.filter(round__year__year__in=years)).exclude(pk__in=listed)
     for res in stray:
         problems.append(f"{res}: excluded by policy but not in the exclusion table")
     if problems:

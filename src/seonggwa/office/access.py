@@ -53,7 +53,10 @@ class Perm(StrEnum):
     SCHEDULES = "schedules.change_schedule"
     #: Who may keep the table of extra days off.
     DAYS_OFF = "schedules.manage_days_off"
-    #: Any signed-in user: their own notices.
+    #: Any signed-in user: a page about one record checks the record inside and answers
+    #: 404 for someone it is not for (a sheet), so its existence is not revealed.
+    SIGNED_IN = "appeals.view_notices"
+    #: Any signed-in user: their own notices (the same rule as :attr:`SIGNED_IN`).
     NOTICES = "appeals.view_notices"
 
 

@@ -246,7 +246,7 @@ def _indicator_names(framework) -> dict[str, str]:
 
 
 @require_safe
-@require(Perm.OFFICE)
+@require(Perm.SIGNED_IN)
 def sheets_detail(request, pk: int):
     """A sheet as it stands, its submitted versions, and (officer) re-opening it."""
     sheet = _sheet(request, pk)
@@ -278,7 +278,7 @@ def _shown(value) -> str:
 
 
 @require_safe
-@require(Perm.OFFICE)
+@require(Perm.SIGNED_IN)
 def sheets_version(request, pk: int, number: int):
     sheet = _sheet(request, pk)
     version = get_object_or_404(sheet.versions, number=number)
@@ -292,7 +292,7 @@ def sheets_version(request, pk: int, number: int):
 
 
 @require_safe
-@require(Perm.OFFICE)
+@require(Perm.SIGNED_IN)
 def sheets_compare(request, pk: int):
     """Two submitted versions side by side; changed fields marked."""
     sheet = _sheet(request, pk)
